@@ -1,0 +1,1 @@
+"""One module per file format: pure readers and writers over domain objects."""

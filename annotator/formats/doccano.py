@@ -1,0 +1,73 @@
+"""doccano's JSONL: one document per line, ``{"text": ..., "label": [[start, end, name]]}``.
+
+Offsets are code points (Python ``str`` indices), half-open, as in doccano.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.domain.errors import FormatError, OffsetError
+from annotator.domain.model import check_offsets
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document read from an annotated file, before it is in a project."""
+
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[tuple[int, int, str], ...] = ()
+    line: int = 0
+
+
+def parse_doccano_jsonl(source: str, *, name: str = "<input>") -> list[ParsedDocument]:
+    """Parse every line; raise :class:`FormatError` naming the line of the first problem."""
+    documents: list[ParsedDocument] = []
+    for number, raw in enumerate(source.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        where = f"{name}, line {number}"
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(obj, dict):
+            raise FormatError(f"{where}: expected a JSON object")
+        text = obj.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise FormatError(f'{where}: no "text" (a non-empty string)')
+        raw_spans = obj.get("label", obj.get("labels", []))
+        if not isinstance(raw_spans, list):
+            raise FormatError(f'{where}: "label" must be a list of [start, end, label]')
+        spans = []
+        for i, item in enumerate(raw_spans, start=1):
+            if (
+                not isinstance(item, list | tuple)
+                or len(item) != 3
+                or not isinstance(item[2], str)
+                or not item[2].strip()
+            ):
+                raise FormatError(f'{where}: span #{i} is not [start, end, "label"]: {item!r}')
+            start, end, label = item
+            try:
+                check_offsets(text, start, end)
+            except OffsetError as exc:
+                raise FormatError(f"{where}: span #{i} {item!r}: {exc}") from exc
+            spans.append((start, end, label.strip()))
+        metadata = {k: v for k, v in obj.items() if k not in ("text", "label", "labels")}
+        documents.append(ParsedDocument(text, metadata, tuple(spans), number))
+    if not documents:
+        raise FormatError(f"{name}: no documents (the file has no JSON lines)")
+    return documents
+
+
+def dump_doccano_jsonl(documents: list[ParsedDocument]) -> str:
+    """Write documents back as doccano JSONL (the inverse of :func:`parse_doccano_jsonl`)."""
+    lines = []
+    for doc in documents:
+        obj = {"text": doc.text, "label": [list(s) for s in doc.spans], **doc.metadata}
+        lines.append(json.dumps(obj, ensure_ascii=False))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Use cases over the store: commands with apply/revert, import, export."""

@@ -1,0 +1,682 @@
+"""The main window: documents on the left, the text in the middle, its spans on the right.
+
+The window is the one place where intents from the widgets (a label key, a click on a
+row) become service commands. Every command goes through the undo stack, which applies
+it to the project file at once; the window then updates only what the command's
+:class:`~annotator.services.commands.Change` names.
+
+Undo across documents: the undo stack is the project's, not a document's. When an undo
+or redo touches a document other than the open one, the window opens that document
+first, then applies the step, so the user always sees what changed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import STATUSES, Document, Span, TagSet
+from annotator.services.commands import AddSpan, Change, Command, DeleteSpans, SetStatus, UpdateSpan
+from annotator.services.exporting import export_spans_csv
+from annotator.services.importing import SUPPORTED, ImportReport, import_paths
+from annotator.services.project import current_annotator, open_project
+from annotator.storage import Store
+from annotator.ui.document_list import STATUS_TEXT, DocumentList
+from annotator.ui.document_view import DocumentView
+from annotator.ui.help_dialog import ShortcutsDialog
+from annotator.ui.label_bar import LabelBar, set_quiet
+from annotator.ui.settings import Settings
+from annotator.ui.span_table import SpanTable
+from annotator.ui.undo import UndoableCommand
+
+PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.sqlite3);;All files (*)"
+DEFAULT_SPLITTER = [270, 760, 400]
+EMPTY_PLACEHOLDER = (
+    "No documents yet.\n\nFile ▸ Import documents… (Ctrl+I) brings in .txt, .md or "
+    "doccano .jsonl files."
+)
+
+# Keys for the Edit and View menus. Single letters are safe: the document view is
+# read-only, so it never takes a printable key as input, and the filter box keeps them.
+KEYS: dict[str, list[QKeySequence | str]] = {
+    "file.new": [QKeySequence.StandardKey.New],
+    "file.open": [QKeySequence.StandardKey.Open],
+    "file.import": ["Ctrl+I"],
+    "file.export": ["Ctrl+E"],
+    "file.quit": [QKeySequence.StandardKey.Quit, "Ctrl+Q"],
+    "edit.undo": ["Ctrl+Z"],
+    "edit.redo": ["Ctrl+Shift+Z", "Ctrl+Y"],
+    "edit.delete": ["Delete", "Backspace"],
+    "edit.selectSentence": ["S"],
+    "edit.nextSpan": ["J"],
+    "edit.previousSpan": ["K"],
+    "edit.nextDocument": ["Ctrl+PgDown"],
+    "edit.previousDocument": ["Ctrl+PgUp"],
+    "view.zoomIn": ["Ctrl++", "Ctrl+="],
+    "view.zoomOut": ["Ctrl+-"],
+    "view.zoomReset": ["Ctrl+0"],
+    "help.shortcuts": ["F1"],
+}
+
+
+def show_message(
+    parent: QWidget,
+    title: str,
+    text: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    details: str = "",
+) -> QMessageBox:
+    """Show a message without blocking the caller (tests patch this function)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("messageBox")
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+class MainWindow(QMainWindow):
+    """One project's window. Build it with :func:`annotator.ui.create_main_window`."""
+
+    documentOpened = Signal(int)
+
+    def __init__(self, store: Store, *, settings: Settings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.settings = settings
+        self.document: Document | None = None
+        self.tagset = TagSet(())
+        self.colors: dict[str, str] = {}
+        self._spans: dict[int, Span] = {}
+        self._failed: str | None = None
+        self._shortcuts_dialog: ShortcutsDialog | None = None
+        self._selection: tuple[int, int] | None = None
+        self._closed = False
+
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undoStack")
+
+        self.document_list = DocumentList(self)
+        self.view = DocumentView(self)
+        self.view.setPlaceholderText(EMPTY_PLACEHOLDER)
+        self.span_table = SpanTable(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        for i, widget in enumerate((self.document_list, self.view, self.span_table)):
+            self.splitter.addWidget(widget)
+            self.splitter.setCollapsible(i, i != 1)
+            self.splitter.setStretchFactor(i, 1 if i == 1 else 0)
+        self.splitter.setSizes(DEFAULT_SPLITTER)
+        self.setCentralWidget(self.splitter)
+        self._default_zoom = self.view.zoom()
+
+        self.label_bar = LabelBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.load_project()
+
+    # -- building --------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, slot: object, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(k) for k in KEYS.get(name, [])])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_action = a("file.new", "&New project…", self.new_project)
+        self.open_action = a("file.open", "&Open project…", self.choose_project)
+        self.import_action = a("file.import", "&Import documents…", self.import_documents)
+        self.import_folder_action = a(
+            "file.importFolder", "Import &folder…", self.import_folder
+        )
+        self.export_action = a("file.export", "&Export CSV…", self.export_csv)
+        self.quit_action = a("file.quit", "&Quit", self.close)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        for action, name in ((self.undo_action, "edit.undo"), (self.redo_action, "edit.redo")):
+            action.setObjectName(name)
+            action.setShortcuts([QKeySequence(k) for k in KEYS[name]])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.delete_action = a(
+            "edit.delete", "&Delete span", self.delete_current_span,
+            tip="Delete the selected tag",
+        )
+        self.sentence_action = a(
+            "edit.selectSentence", "Select &sentence", self.select_sentence,
+            tip="Select the sentence around the cursor",
+        )
+        self.next_span_action = a("edit.nextSpan", "&Next span", self.next_span)
+        self.previous_span_action = a("edit.previousSpan", "&Previous span", self.previous_span)
+        self.next_document_action = a(
+            "edit.nextDocument", "Next &document", lambda: self.step_document(1)
+        )
+        self.previous_document_action = a(
+            "edit.previousDocument", "Previous d&ocument", lambda: self.step_document(-1)
+        )
+        self.status_group = QActionGroup(self)
+        self.status_actions: dict[str, QAction] = {}
+        for status in STATUSES:
+            action = a(
+                f"edit.status.{status}",
+                STATUS_TEXT[status].capitalize(),
+                lambda s=status: self.set_status(s),
+            )
+            action.setCheckable(True)
+            self.status_group.addAction(action)
+            self.status_actions[status] = action
+
+        self.zoom_in_action = a("view.zoomIn", "Zoom &in", self.view.zoom_in)
+        self.zoom_out_action = a("view.zoomOut", "Zoom &out", self.view.zoom_out)
+        self.zoom_reset_action = a("view.zoomReset", "&Actual size", self.reset_zoom)
+        self.shortcuts_action = a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        self.about_action = a("help.about", "&About annotator", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("file.recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.import_folder_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.sentence_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.next_span_action, self.previous_span_action])
+        edit_menu.addActions([self.next_document_action, self.previous_document_action])
+        edit_menu.addSeparator()
+        status_menu = edit_menu.addMenu("&Mark document as")
+        status_menu.addActions(list(self.status_actions.values()))
+
+        self.labels_menu = bar.addMenu("&Labels")
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("statusTitle")
+        self.span_count_label = QLabel(self)
+        self.span_count_label.setObjectName("statusSpanCount")
+        self.selection_label = QLabel(self)
+        self.selection_label.setObjectName("statusSelection")
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("statusSaved")
+        set_quiet(self.saved_label)
+        self.saved_label.setToolTip("Every change is written to the project file at once.")
+        bar.addWidget(self.title_label, 1)
+        for label in (self.selection_label, self.span_count_label, self.saved_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        self.document_list.documentChosen.connect(self.open_document)
+        self.document_list.readingRequested.connect(self.view.setFocus)
+        self.label_bar.labelChosen.connect(self.tag)
+        self.span_table.spanChosen.connect(self._span_chosen_in_table)
+        self.view.spanActivated.connect(self._span_activated_in_view)
+        self.view.selectionOffsetsChanged.connect(self._selection_changed)
+        self.view.hoverLabels.connect(self._hover_labels)
+
+    # -- project ---------------------------------------------------------------------
+
+    @property
+    def project_path(self) -> Path:
+        assert self.store.path is not None
+        return self.store.path
+
+    def load_project(self) -> None:
+        """Show the store's tag set and documents (no document open yet)."""
+        self.undo_stack.clear()
+        self.tagset = self.store.tagset()
+        self.colors = {label.name: label.color for label in self.tagset.labels}
+        self.label_bar.set_tagset(self.tagset)
+        self.labels_menu.clear()
+        self.labels_menu.addActions(self.label_bar.label_actions())
+        self.span_table.set_labels(self.tagset.names(), self.colors)
+        self.view.set_colors(self.colors)
+        self.document = None
+        self._spans = {}
+        self.document_list.set_documents(self.store.list_documents())
+        self.view.set_document("", [], self.colors, [])
+        self.span_table.set_spans([], [], self.colors)
+        self.setWindowTitle(f"{self.project_path.name} — annotator")
+        self.setWindowFilePath(str(self.project_path))
+        self.settings.note_project_opened(self.project_path)
+        self._update_status()
+
+    def restore_state(self) -> None:
+        """Geometry, splitter, zoom and the project's last document, from the settings."""
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 860)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        sizes = self.settings.splitter_sizes()
+        if len(sizes) == 3 and sizes[1] > 0:
+            self.splitter.setSizes(sizes)
+        zoom = self.settings.zoom()
+        if zoom is not None:
+            self.view.set_zoom(zoom)
+        self.open_last_document()
+
+    def open_last_document(self) -> None:
+        ids = [d.id for d in self.document_list.model.documents()]
+        last = self.settings.last_document(self.project_path)
+        if last in ids:
+            self.open_document(last)
+        elif ids:
+            self.open_document(ids[0])
+
+    def save_state(self) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        self.settings.set_splitter_sizes(self.splitter.sizes())
+        self.settings.set_zoom(self.view.zoom())
+        if self.document is not None and self.document.id is not None:
+            self.settings.set_last_document(self.project_path, self.document.id)
+        self.settings.sync()
+
+    def switch_project(self, path: Path) -> bool:
+        """Open the project at ``path`` in this window; on failure keep the current one."""
+        try:
+            store = open_project(path)
+        except AnnotatorError as exc:
+            self.settings.forget_project(path)
+            self.report_error("The project cannot be opened", exc)
+            return False
+        self.save_state()
+        self.undo_stack.clear()
+        self.store.close()
+        self.store = store
+        self.load_project()
+        self.open_last_document()
+        return True
+
+    def new_project(self) -> None:
+        path = self.ask_save_path("New project", "project.db", PROJECT_FILTER)
+        if path is None:
+            return
+        if path.exists():
+            self.statusBar().showMessage(f"{path.name} already exists: opened it", 5000)
+        self.switch_project(path)
+
+    def choose_project(self) -> None:
+        path = self.ask_open_path("Open project", PROJECT_FILTER)
+        if path is not None:
+            self.switch_project(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self.settings.recent_projects() if p != self.project_path.resolve()]
+        for path in recent:
+            action = self.recent_menu.addAction(f"{path.name}  —  {path.parent}")
+            action.setEnabled(path.exists())
+            action.triggered.connect(lambda _c=False, p=path: self.switch_project(p))
+        if not recent:
+            self.recent_menu.addAction("No other projects yet").setEnabled(False)
+
+    # -- dialogs (tests replace these) ---------------------------------------------
+
+    def ask_save_path(self, caption: str, name: str, filters: str) -> Path | None:
+        start = str(self.project_path.parent / name)
+        path, _ = QFileDialog.getSaveFileName(self, caption, start, filters)
+        return Path(path) if path else None
+
+    def ask_open_path(self, caption: str, filters: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self, caption, str(self.project_path.parent), filters)
+        return Path(path) if path else None
+
+    def ask_open_paths(self, caption: str, filters: str) -> list[Path]:
+        paths, _ = QFileDialog.getOpenFileNames(self, caption, str(Path.home()), filters)
+        return [Path(p) for p in paths]
+
+    def ask_folder(self, caption: str) -> Path | None:
+        path = QFileDialog.getExistingDirectory(self, caption, str(Path.home()))
+        return Path(path) if path else None
+
+    def report_error(self, title: str, error: Exception) -> None:
+        """Show a failed action's message; the action changed nothing."""
+        message = str(error) if isinstance(error, AnnotatorError) else repr(error)
+        self.statusBar().showMessage(f"{title}: {message}", 8000)
+        show_message(self, title, message)
+
+    # -- import and export -----------------------------------------------------------
+
+    def import_documents(self) -> None:
+        patterns = " ".join(f"*{s}" for s in SUPPORTED)
+        paths = self.ask_open_paths(
+            "Import documents", f"Documents ({patterns});;All files (*)"
+        )
+        if paths:
+            self.import_from(paths)
+
+    def import_folder(self) -> None:
+        folder = self.ask_folder("Import every document in a folder")
+        if folder is not None:
+            self.import_from([folder])
+
+    def import_from(self, paths: list[Path]) -> ImportReport:
+        """Import files or folders, refresh the list and show what happened."""
+        progress = QProgressDialog("Importing…", "", 0, 0, self)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(800)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def step(done: int, total: int, name: str) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(f"Importing {Path(name).name}…" if name else "")
+
+        try:
+            report = import_paths(self.store, paths, progress=step)
+        finally:
+            progress.close()
+            progress.deleteLater()
+        self.document_list.set_documents(self.store.list_documents())
+        if self.document is None and report.imported:
+            self.open_document(report.imported[0][1])
+        lines = [f"{name}: {reason}" for name, reason in report.failed + report.skipped]
+        icon = QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning
+        text = report.summary()
+        if report.failed:
+            text += "\n\n" + "\n".join(reason for _n, reason in report.failed[:8])
+        show_message(self, "Import", text, icon=icon, details="\n".join(lines))
+        self.statusBar().showMessage(f"Import: {report.summary()}", 8000)
+        return report
+
+    def export_csv(self) -> None:
+        path = self.ask_save_path("Export spans as CSV", "spans.csv", "CSV (*.csv)")
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path: Path) -> int | None:
+        """Write every span as CSV to ``path`` (through a temporary file)."""
+        tmp = path.with_name(path.name + ".part")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as handle:
+                count = export_spans_csv(self.store, handle)
+            tmp.replace(path)
+        except (AnnotatorError, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            self.report_error("The export failed", exc)
+            return None
+        self.statusBar().showMessage(f"{count} spans written to {path}", 8000)
+        return count
+
+    # -- documents -------------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> bool:
+        """Show document ``doc_id`` with its spans; return False if it cannot be read."""
+        try:
+            doc = self.store.get_document(doc_id)
+            spans = self.store.spans_for_document(doc_id)
+            sentences = self.store.sentences(doc_id)
+        except AnnotatorError as exc:
+            self.report_error("The document cannot be opened", exc)
+            return False
+        self.document = doc
+        self._spans = {s.id: s for s in spans if s.id is not None}
+        self.view.set_document(doc.text, spans, self.colors, sentences)
+        self.span_table.set_spans(spans, sentences, self.colors)
+        self.document_list.select_document(doc_id)
+        self.settings.set_last_document(self.project_path, doc_id)
+        self._update_status()
+        self._selection_changed(-1, -1)
+        self.documentOpened.emit(doc_id)
+        return True
+
+    def step_document(self, step: int) -> None:
+        current = self.document.id if self.document is not None else None
+        target = self.document_list.neighbour(current, step)
+        if target is not None:
+            self.open_document(target)
+
+    def set_status(self, status: str) -> None:
+        if self.document is None or self.document.id is None:
+            return
+        summary = self.document_list.model.summary(self.document.id)
+        if summary is not None and summary.status == status:
+            self._update_status()
+            return
+        self.run(SetStatus(self.document.id, status))
+
+    # -- tagging ---------------------------------------------------------------------
+
+    def run(self, command: Command) -> bool:
+        """Apply ``command`` through the undo stack; False (and a message) if it failed."""
+        self._failed = None
+        self.undo_stack.push(UndoableCommand(command, self.store, self))
+        return self._failed is None
+
+    def tag(self, label: str) -> None:
+        """A label key or button: tag the selected words, or relabel the current span."""
+        if self.document is None or self.document.id is None:
+            self.statusBar().showMessage("Open a document first.", 4000)
+            return
+        selected = self.view.selected_offsets()
+        if selected is not None and selected[0] < selected[1]:
+            start, end = selected
+            self.run(
+                AddSpan(
+                    self.document.id,
+                    label,
+                    start,
+                    end,
+                    text=self.document.text[start:end],
+                    annotator=current_annotator(),
+                )
+            )
+            return
+        span_id = self.view.current_span_id()
+        if span_id is not None and span_id in self._spans:
+            if self._spans[span_id].label == label:
+                self.statusBar().showMessage(f"That tag is already {label}.", 3000)
+                return
+            self.run(UpdateSpan(span_id, {"label": label}))
+            return
+        self.statusBar().showMessage(
+            "Select some words first (or click a tag to relabel it).", 4000
+        )
+
+    def delete_current_span(self) -> None:
+        span_id = self.view.current_span_id()
+        if span_id is None or span_id not in self._spans:
+            self.statusBar().showMessage("Click a tag first, then delete it.", 4000)
+            return
+        self.run(DeleteSpans((span_id,)))
+
+    def select_sentence(self) -> None:
+        if self.document is not None:
+            self.view.select_sentence_at_cursor()
+
+    def next_span(self) -> None:
+        self.view.next_span()
+        self._follow_view()
+
+    def previous_span(self) -> None:
+        self.view.previous_span()
+        self._follow_view()
+
+    def reset_zoom(self) -> None:
+        self.view.set_zoom(self._default_zoom)
+
+    # -- the undo host ---------------------------------------------------------------
+
+    def before_change(self, document_id: int | None) -> None:
+        current = self.document.id if self.document is not None else None
+        if document_id is not None and document_id != current:
+            self.open_document(document_id)
+
+    def after_change(self, change: Change) -> None:
+        current = self.document.id if self.document is not None else None
+        if change.document_id is not None and change.document_id == current:
+            for span_id in change.removed:
+                self._spans.pop(span_id, None)
+                self.view.remove_span(span_id)
+                self.span_table.remove_span(span_id)
+            for span in change.added:
+                assert span.id is not None
+                self._spans[span.id] = span
+                self.view.add_span(span)
+                self.span_table.add_span(span)
+            for span in change.updated:
+                assert span.id is not None
+                self._spans[span.id] = span
+                self.view.update_span(span)
+                self.span_table.update_span(span)
+            shown = (change.added + change.updated)[-1:]
+            if shown:
+                self.view.select_span(shown[0].id)
+                self._follow_view()
+            elif change.removed:
+                self.view.select_span(None)
+                self.span_table.select_span(None)
+        if change.document_id is not None:
+            self.document_list.model.adjust_span_count(
+                change.document_id, len(change.added) - len(change.removed)
+            )
+        if change.documents:
+            self.document_list.set_documents(self.store.list_documents())
+        self._mark_saved()
+        self._update_status()
+
+    def change_failed(self, action: str, error: Exception) -> None:
+        self._failed = str(error)
+        self.report_error(f"{action} failed", error)
+
+    # -- following the view and the table -------------------------------------------
+
+    def _follow_view(self) -> None:
+        self.span_table.select_span(self.view.current_span_id())
+        self._update_selection_label()
+
+    def _span_chosen_in_table(self, span_id: int) -> None:
+        self.view.select_span(span_id)
+        self._update_selection_label()
+
+    def _span_activated_in_view(self, span_id: int) -> None:
+        self.span_table.select_span(span_id if span_id >= 0 else None)
+        self._update_selection_label()
+
+    def _selection_changed(self, start: int, end: int) -> None:
+        self._selection = (start, end) if start >= 0 and end > start else None
+        self._update_selection_label()
+
+    def _update_selection_label(self) -> None:
+        selection = self._selection
+        span_id = self.view.current_span_id()
+        if selection is not None:
+            start, end = selection
+            self.selection_label.setText(f"chars {start}–{end}")
+        elif span_id is not None and span_id in self._spans:
+            span = self._spans[span_id]
+            self.selection_label.setText(f"{span.label} · chars {span.start}–{span.end}")
+        else:
+            self.selection_label.setText("")
+
+    def _hover_labels(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def _mark_saved(self) -> None:
+        self.saved_label.setText(f"Saved {time.strftime('%H:%M:%S')}")
+
+    def _update_status(self) -> None:
+        doc = self.document
+        busy = doc is not None
+        for action in (
+            self.delete_action,
+            self.sentence_action,
+            self.next_span_action,
+            self.previous_span_action,
+            *self.status_actions.values(),
+            *self.label_bar.label_actions(),
+        ):
+            action.setEnabled(busy)
+        if doc is None or doc.id is None:
+            self.title_label.setText("No document open")
+            self.span_count_label.setText("")
+            return
+        summary = self.document_list.model.summary(doc.id)
+        status = summary.status if summary is not None else doc.status
+        self.title_label.setText(f"{doc.title}  ·  {STATUS_TEXT.get(status, status)}")
+        self.title_label.setToolTip(f"{doc.title}\n{doc.source}")
+        n = len(self._spans)
+        self.span_count_label.setText("1 span" if n == 1 else f"{n} spans")
+        if status in self.status_actions:
+            self.status_actions[status].setChecked(True)
+
+    # -- help ------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        if self._shortcuts_dialog is not None:
+            self._shortcuts_dialog.close()
+            self._shortcuts_dialog.deleteLater()
+        self._shortcuts_dialog = ShortcutsDialog(self.menuBar(), parent=self)
+        self._shortcuts_dialog.show()
+        return self._shortcuts_dialog
+
+    def show_about(self) -> None:
+        show_message(
+            self,
+            "About annotator",
+            f"annotator {__version__}\n\nTag speakers, commitments and entities in "
+            "documents; export exact offsets.\n\nProject: "
+            f"{self.project_path}\nEvery change is saved to this file as you make it.",
+            icon=QMessageBox.Icon.Information,
+        )
+
+    # -- closing ---------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self.save_state()
+            self.undo_stack.clear()
+            self.store.close()
+        super().closeEvent(event)
