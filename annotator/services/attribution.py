@@ -35,6 +35,7 @@ class AttachEntity:
     created: Entity | None = None
     before: dict[int, int | None] = field(default_factory=dict)
     aliases_before: tuple[str, ...] | None = None
+    orphans: list[Entity] = field(default_factory=list)
 
     @property
     def description(self) -> str:
@@ -57,6 +58,13 @@ class AttachEntity:
             if tuple(aliases) != entity.aliases:
                 store.update_entity(entity.id, aliases=aliases)
             store.set_span_entity(self.span_ids, entity.id)
+            # An entity left with no mentions (say, one made for "Mr. Mansour" before the
+            # mention was attached to "Karim Mansour") goes, and comes back on undo.
+            self.orphans = []
+            for old_id in {e for e in self.before.values() if e is not None} - {entity.id}:
+                if not store.mentions(old_id):
+                    self.orphans.append(store.get_entity(old_id))
+                    store.delete_entity(old_id)
             updated = tuple(store.get_span(i) for i in self.span_ids)
         return Change(document_id=_doc(updated), updated=updated, entities=True)
 
@@ -75,6 +83,8 @@ class AttachEntity:
 
     def revert(self, store: Store) -> Change:
         with store.transaction():
+            for orphan in self.orphans:
+                store.insert_entity(orphan)
             for span_id, entity_id in self.before.items():
                 store.set_span_entity((span_id,), entity_id)
             if self.created is not None and self.created.id is not None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.errors import AnnotatorError, FormatError
+from annotator.domain.errors import AnnotatorError, FormatError, OffsetError
 from annotator.domain.model import Document, Label, Span, sha256_text
 from annotator.domain.newlines import normalise_newlines
 from annotator.domain.segment import split_sentences
@@ -50,15 +50,26 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
-                    if child.suffix.lower() in SUPPORTED:
-                        files.append(child)
-                    else:
-                        refused.append((str(child), "not a supported format"))
+                # Hidden files and everything in hidden folders (.git, .obsidian ...) are
+                # not documents.
+                if not child.is_file() or any(
+                    p.startswith(".") for p in child.relative_to(path).parts
+                ):
+                    continue
+                if child.suffix.lower() in SUPPORTED:
+                    files.append(child)
+                else:
+                    refused.append(
+                        (
+                            str(child),
+                            f"{child}: {child.suffix or 'no extension'} is not a supported "
+                            f"format (supported: {', '.join(SUPPORTED)})",
+                        )
+                    )
         elif path.is_file():
             files.append(path)
         else:
-            refused.append((str(path), "no such file or folder"))
+            refused.append((str(path), f"{path}: no such file or folder"))
     return files, refused
 
 
@@ -152,15 +163,15 @@ def _add_annotated(
     with store.transaction():
         known = set(store.tagset().names())
         for doc in parsed:
-            for _, _, label in doc.spans:
-                if label not in known:
-                    store.add_label(Label(name=label, color=color_for(len(known))))
-                    known.add(label)
             text, remap = normalise_newlines(doc.text)
             sha = sha256_text(text)
             if store.document_ids_by_sha(sha):
                 dupes += 1
                 continue
+            for _, _, label in doc.spans:
+                if label not in known:
+                    store.add_label(Label(name=label, color=color_for(len(known))))
+                    known.add(label)
             metadata = {"format": "doccano", **doc.metadata}
             if text != doc.text:
                 metadata["line_endings_normalised"] = True
@@ -174,12 +185,19 @@ def _add_annotated(
             )
             doc_id = store.add_document(document, split_sentences(text))
             spans = [(remap(s), remap(e), label) for s, e, label in doc.spans]
-            store.insert_spans(
-                (
-                    Span(None, doc_id, label, s, e, text[s:e], origin="import")
-                    for s, e, label in spans
-                ),
-                text=text,
-            )
+            try:
+                store.insert_spans(
+                    (
+                        Span(None, doc_id, label, s, e, text[s:e], origin="import")
+                        for s, e, label in spans
+                    ),
+                    text=text,
+                )
+            except OffsetError as exc:
+                # e.g. a span made of the "\r" of a "\r\n", empty once line endings are "\n"
+                raise FormatError(
+                    f"{source}, line {doc.line}: a span does not survive line-ending "
+                    f"normalisation ({exc})"
+                ) from exc
             added.append(doc_id)
     return added, dupes
