@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,9 +154,15 @@ def export(
         store = _open(db_path)
         try:
             if out is None:
-                count = export_csv(
-                    store, sys.stdout, table=table, bom=bom, neutralise=not no_neutralise
-                )
+                # Written to a temporary file first, so a damaged span stops the export
+                # before a byte reaches standard output; then copied as UTF-8 bytes, the
+                # same as --out whatever the terminal's encoding.
+                with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+                    export_csv(store, spool, table=table, bom=bom, neutralise=not no_neutralise)
+                    spool.flush()
+                    spool.seek(0)
+                    sys.stdout.flush()
+                    shutil.copyfileobj(spool.buffer, sys.stdout.buffer)
             else:
                 tmp = out.with_name(out.name + ".part")
                 try:

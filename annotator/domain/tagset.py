@@ -84,7 +84,9 @@ def _parse_label(raw: Any, index: int, source: str) -> Label:
         values = attr.get("values", [])
         if not isinstance(values, list):
             raise FormatError(f"{where}: values must be a list of strings")
-        attributes.append(Attribute(name=attr_name, kind=kind, values=tuple(str(v) for v in values)))
+        attributes.append(
+            Attribute(name=attr_name, kind=kind, values=tuple(str(v) for v in values))
+        )
     links = raw.get("links", [])
     if not isinstance(links, list):
         raise FormatError(f"{source}: label {label_name!r}: links must be a list of strings")
@@ -122,7 +124,5 @@ def dump_tagset(tagset: TagSet) -> str:
 def _q(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     # TOML forbids raw control characters (C0 and DEL) in strings; escape them.
-    escaped = "".join(
-        f"\\u{ord(c):04x}" if c < " " or c == "\x7f" else c for c in escaped
-    )
+    escaped = "".join(f"\\u{ord(c):04x}" if c < " " or c == "\x7f" else c for c in escaped)
     return f'"{escaped}"'

@@ -1,5 +1,7 @@
 """doccano's JSONL: one document per line, ``{"text": ..., "label": [[start, end, name]]}``.
 
+doccano's "JSONL (relation)" export, ``{"text": ..., "entities": [{"start_offset": 0,
+"end_offset": 5, "label": name}, ...]}``, is read too (its relations are kept as metadata).
 Offsets are code points (Python ``str`` indices), half-open, as in doccano.
 """
 
@@ -39,7 +41,11 @@ def parse_doccano_jsonl(source: str, *, name: str = "<input>") -> list[ParsedDoc
         text = obj.get("text")
         if not isinstance(text, str) or not text.strip():
             raise FormatError(f'{where}: no "text" (a non-empty string)')
-        raw_spans = obj.get("label", obj.get("labels", []))
+        span_key = next((k for k in ("label", "labels", "entities") if k in obj), None)
+        raw_spans = obj.get(span_key, []) if span_key else []
+        if span_key == "entities" and isinstance(raw_spans, list):
+            # doccano's "JSONL (relation)" export: entities as objects with offsets
+            raw_spans = [_from_entity_object(item) for item in raw_spans]
         if not isinstance(raw_spans, list):
             raise FormatError(f'{where}: "label" must be a list of [start, end, label]')
         spans = []
@@ -57,11 +63,18 @@ def parse_doccano_jsonl(source: str, *, name: str = "<input>") -> list[ParsedDoc
             except OffsetError as exc:
                 raise FormatError(f"{where}: span #{i} {item!r}: {exc}") from exc
             spans.append((start, end, label.strip()))
-        metadata = {k: v for k, v in obj.items() if k not in ("text", "label", "labels")}
+        metadata = {k: v for k, v in obj.items() if k not in ("text", span_key)}
         documents.append(ParsedDocument(text, metadata, tuple(spans), number))
     if not documents:
         raise FormatError(f"{name}: no documents (the file has no JSON lines)")
     return documents
+
+
+def _from_entity_object(item: Any) -> Any:
+    """``{"start_offset": 0, "end_offset": 5, "label": "X"}`` as ``[0, 5, "X"]``."""
+    if isinstance(item, dict) and {"start_offset", "end_offset", "label"} <= item.keys():
+        return [item["start_offset"], item["end_offset"], item["label"]]
+    return item
 
 
 def dump_doccano_jsonl(documents: list[ParsedDocument]) -> str:

@@ -217,15 +217,15 @@ class History:
     def undo(self) -> Change | None:
         if not self._done:
             return None
-        command = self._done.pop()
-        change = command.revert(self.store)
-        self._undone.append(command)
+        command = self._done[-1]
+        change = command.revert(self.store)  # a failed undo stays undoable
+        self._undone.append(self._done.pop())
         return change
 
     def redo(self) -> Change | None:
         if not self._undone:
             return None
-        command = self._undone.pop()
-        change = command.apply(self.store)
-        self._done.append(command)
+        command = self._undone[-1]
+        change = command.apply(self.store)  # a failed redo stays redoable
+        self._done.append(self._undone.pop())
         return change

@@ -29,6 +29,8 @@ def export_csv(
     except KeyError:
         raise AnnotatorError(f"no table {table!r}; choose one of {', '.join(TABLES)}") from None
     header, rows = builder(store, document_ids)
+    # Rows are verified as they are built; callers write to a temporary file and keep
+    # it only when the export completes (see cli.export), so a damaged span leaves nothing.
     return write_csv(out, header, rows, bom=bom, neutralise_formulas=neutralise)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain.errors import OffsetError
-from annotator.domain.model import Document, Entity, Link, Span, TagSet
+from annotator.domain.model import Document, Entity, Link, Span, TagSet, sha256_text
 from annotator.storage import Store
 
 SPAN_COLUMNS = (
@@ -83,6 +83,12 @@ class DocumentContext:
         self.by_id = {s.id: s for s in self.spans if s.id is not None}
         self._starts = [s for s, _ in self.sentences]
         text = self.document.text
+        if self.document.sha256 and sha256_text(text) != self.document.sha256:
+            raise OffsetError(
+                f"document {self.document.id} ({self.document.title}): its text no longer "
+                "matches the hash recorded when it was imported (the file was changed "
+                "outside annotator); nothing exported"
+            )
         for span in self.spans:
             if text[span.start : span.end] != span.text:
                 raise OffsetError(
@@ -136,9 +142,7 @@ class DocumentContext:
         return LIST_SEPARATOR.join(names)
 
 
-def contexts(
-    store: Store, document_ids: Sequence[int] | None = None
-) -> Iterator[DocumentContext]:
+def contexts(store: Store, document_ids: Sequence[int] | None = None) -> Iterator[DocumentContext]:
     names = {e.id: e.name for e in store.entities() if e.id is not None}
     ids = list(document_ids) if document_ids is not None else [d.id for d in store.list_documents()]
     for doc_id in ids:

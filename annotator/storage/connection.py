@@ -40,7 +40,11 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         _check_writable(path)
         version = 0
-    db = _connect(path)
+    try:
+        db = _connect(path)
+    except sqlite3.Error as exc:
+        # e.g. a network share without the shared memory WAL needs
+        raise ProjectError(f"{path}: cannot be opened as a project ({exc})") from exc
     try:
         if 0 < version < schema_version():
             db.close()
@@ -174,6 +178,7 @@ def _connect(path: Path) -> Database:
     db.execute("PRAGMA cell_size_check=ON")
     mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if mode != "wal":
+        db.close()
         raise ProjectError(f"{path}: cannot switch the project to WAL journaling ({mode})")
     # WAL with synchronous=FULL: a commit is on disk before the call returns.
     db.execute("PRAGMA synchronous=FULL")

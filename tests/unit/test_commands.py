@@ -3,6 +3,7 @@ and redo brings back the same rows with the same ids."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,8 +28,7 @@ TABLES = ("documents", "spans", "links", "entities", "labels")
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables a user's work lives in."""
     return {
-        t: [tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY rowid")]
-        for t in TABLES
+        t: [tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in TABLES
     }
 
 
@@ -36,7 +36,8 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def doc(store: Store) -> int:
     with store.transaction():
         return store.add_document(
-            Document(None, "Readout", TEXT, sha256=sha256_text(TEXT)), [(0, NL), (NL + 1, len(TEXT))]
+            Document(None, "Readout", TEXT, sha256=sha256_text(TEXT)),
+            [(0, NL), (NL + 1, len(TEXT))],
         )
 
 
@@ -186,3 +187,28 @@ def test_new_command_clears_redo(store: Store, doc: int) -> None:
     history.do(add(doc, "entity", "Ana Ruiz"))
     assert history.redo() is None
     assert [s.text for s in store.spans_for_document(doc)] == ["Ana Ruiz"]
+
+
+def test_failed_undo_changes_nothing_and_can_be_retried(
+    store: Store, doc: int, project_path: Path
+) -> None:
+    history = History(store)
+    (span,) = history.do(add(doc, "commitment", "Spain will send 😀 aid.")).added
+    assert span.id is not None
+    history.do(UpdateSpan(span.id, {"note": "check"}))
+    # Another window (another connection) removes the span behind this history's back.
+    other = Store.open(project_path)
+    saved = other.get_span(span.id)
+    other.delete_span(span.id)
+    before = snapshot(store)
+    with pytest.raises(AnnotatorError, match="no span"):
+        history.undo()
+    assert snapshot(store) == before
+    # Once the span is back, the same undo (the note edit) is still the next one.
+    other.insert_span(saved)
+    other.close()
+    history.undo()
+    restored = store.get_span(span.id)
+    assert restored.note == ""
+    history.undo()
+    assert store.spans_for_document(doc) == []

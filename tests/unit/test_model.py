@@ -34,9 +34,11 @@ TRICKY = [
     "𝔘",
 ]
 
-texts = st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), min_size=1, max_size=40).map(
-    "".join
-).filter(bool)
+texts = (
+    st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), min_size=1, max_size=40)
+    .map("".join)
+    .filter(bool)
+)
 
 
 @st.composite

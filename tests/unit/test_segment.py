@@ -137,6 +137,11 @@ def select(text: str, fragment: str) -> tuple[int, int]:
             id="capital-initial-vs-sentence-end",
         ),
         pytest.param(
+            "Les ministres, etc. étaient présents. Ils sont partis.",
+            ["Les ministres, etc. étaient présents.", "Ils sont partis."],
+            id="non-ascii-lowercase-continues",
+        ),
+        pytest.param(
             "Growth reached 3.5 percent in 2023. Inflation fell to 2.1 percent.",
             ["Growth reached 3.5 percent in 2023.", "Inflation fell to 2.1 percent."],
             id="decimals",
@@ -244,6 +249,8 @@ def select(text: str, fragment: str) -> tuple[int, int]:
 )
 def test_split_sentences_prose(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
+    # the regex shortcut for lone periods must agree with the plain rules
+    assert segment._split(text, segment._CANDIDATE_PLAIN) == split_sentences(text)
 
 
 def test_offsets_are_code_points_and_trimmed() -> None:
@@ -254,6 +261,11 @@ def test_offsets_are_code_points_and_trimmed() -> None:
         "👨\u200d👩\u200d👧 The talks ended.",
     ]
     assert spans[0] == (2, 2 + len("😀 Envoy Kato\u0301 left."))
+
+
+def test_cjk_break_keeps_a_following_mark_with_its_character() -> None:
+    text = "会谈结束。\u0301下一步"
+    assert sentences(text) == ["会谈结束。\u0301", "下一步"]
 
 
 def test_empty_and_blank_text_have_no_sentences() -> None:
@@ -279,7 +291,6 @@ def test_empty_and_blank_text_have_no_sentences() -> None:
         ("Norland, Kesh", 9, "Kesh"),
         ("ceasefire", 0, "ceasefire"),
         ("ceasefire", 9, "ceasefire"),  # caret at the very end
-        ("rose 3.5%", 6, "5"),
     ],
 )
 def test_word_at(text: str, pos: int, expected: str) -> None:
@@ -333,7 +344,7 @@ def test_snap_keeps_closing_quote_only_with_its_opener() -> None:
 def test_snap_keeps_combining_mark_with_its_letter() -> None:
     text = "Cafe\u0301 owners"
     assert snap_to_words(text, 0, 4) == (0, 5)
-    assert snap_to_words(text, 4, 8) == (0, 8)  # started on the mark
+    assert snapped(text, 4, 8) == "Cafe\u0301 owners"  # started on the mark
 
 
 def test_snap_keeps_emoji_sequences_whole() -> None:
@@ -348,6 +359,12 @@ def test_snap_keeps_emoji_sequences_whole() -> None:
     assert snapped(flags, 0, flags.index("🇰") + 1) == "Envoys 🇳🇴🇰🇪"
     heart = "love ❤\ufe0f it"
     assert snapped(heart, 0, heart.index("❤") + 1) == "love ❤\ufe0f"
+
+
+def test_a_click_inside_a_character_selects_nothing() -> None:
+    text = "Cafe\u0301 owners"
+    assert snap_to_words(text, 4, 4) == (3, 3)
+    assert snap_to_words(text, 2, 2) == (2, 2)
 
 
 def test_snap_without_words_only_trims_whitespace() -> None:
@@ -419,6 +436,18 @@ ATOMS = [
     "🇳🇴",
 ]
 mixed_text = st.lists(st.sampled_from(ATOMS), max_size=40).map("".join)
+PROSE_WORDS = [
+    *["A", "J", "R", "C", "p", "a", "i", "v"],
+    *["Mr", "Mrs", "Dr", "Gen", "St", "No", "Nos", "Art", "Vol", "pp", "Jan", "Sept"],
+    *["Inc", "Ltd", "Jr", "al", "etc", "vs", "cf"],
+    *["e.g", "i.e", "U.S", "U.N", "Ph.D", "a.m", "1", "2", "12", "1.2", "ii", "IV"],
+    *["The", "He", "They", "In", "However", "Officials", "talks", "signed", "état", "Émile"],
+]
+PROSE_GLUE = [" ", " ", " ", ". ", ".  ", ".\t", "? ", '!" ', '." ', ".) ", ", ", "(", '"', "\n"]
+prose_text = st.lists(
+    st.tuples(st.sampled_from(PROSE_WORDS), st.sampled_from(PROSE_GLUE)).map("".join),
+    max_size=30,
+).map("".join)
 any_text = st.one_of(mixed_text, st.text(max_size=60))
 
 EXTENDERS = ("\u200d", "\ufe0f", *map(chr, range(0x1F3FB, 0x1F400)))
@@ -439,7 +468,8 @@ def check_sentence_invariants(text: str) -> None:
             covered[i] += 1
         previous_end = e
     for i, c in enumerate(text):
-        assert covered[i] == (0 if c.isspace() else 1) or (c.isspace() and covered[i] == 1)
+        if not c.isspace():
+            assert covered[i] == 1, (i, c, spans, text)
 
 
 @given(any_text)
@@ -455,8 +485,21 @@ def test_every_newline_ends_a_sentence(text: str) -> None:
         assert "\n" not in text[s:e] and "\r" not in text[s:e]
 
 
-@given(mixed_text)
+def belongs_to_previous(c: str) -> bool:
+    return is_mark(c) or c in EXTENDERS
+
+
+@given(st.one_of(mixed_text, prose_text))
 @settings(max_examples=300)
+def test_sentence_edges_never_cut_a_character(text: str) -> None:
+    for s, e in split_sentences(text):
+        # only trimming a space may leave a mark that was typed after that space
+        assert s == 0 or not belongs_to_previous(text[s]) or text[s - 1].isspace()
+        assert e == len(text) or not belongs_to_previous(text[e])
+
+
+@given(st.one_of(prose_text, mixed_text))
+@settings(max_examples=1000)
 def test_fast_path_agrees_with_the_plain_rules(text: str) -> None:
     # Lone periods are pre-filtered inside the regular expression for speed; that
     # shortcut must never change a sentence boundary the Python rules would draw.
@@ -488,9 +531,11 @@ def test_snap_is_bounded_idempotent_and_never_splits_a_character(
         assert text[s] not in EXTENDERS
 
 
-@given(st.lists(st.sampled_from(ATOMS), max_size=40).map("".join), st.data())
+@given(mixed_text, st.data())
 @settings(max_examples=300)
-def test_snap_keeps_every_selected_letter_and_whole_clusters(text: str, data: st.DataObject) -> None:
+def test_snap_keeps_every_selected_letter_and_whole_clusters(
+    text: str, data: st.DataObject
+) -> None:
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     s, e = snap_to_words(text, start, end)
@@ -545,7 +590,6 @@ def test_sentence_at_matches_a_linear_scan(text: str, pos: int) -> None:
 )
 def test_pathological_text_is_segmented_in_linear_time(text: str) -> None:
     started = time.perf_counter()
-    check_len = len(split_sentences(text))
+    split_sentences(text)
     elapsed = time.perf_counter() - started
-    assert check_len >= 0
     assert elapsed < 3.0, f"{elapsed:.2f} s for {len(text)} characters"

@@ -26,9 +26,7 @@ TEXT = "Mr Ødegård said: “We will act.” 😀 Then שָׁלוֹם.\nCafe\u0
 def add_doc(store: Store, text: str = TEXT, title: str = "doc") -> int:
     sentences = [(0, text.index("\n")), (text.index("\n") + 1, len(text))] if "\n" in text else []
     with store.transaction():
-        return store.add_document(
-            Document(None, title, text, sha256=sha256_text(text)), sentences
-        )
+        return store.add_document(Document(None, title, text, sha256=sha256_text(text)), sentences)
 
 
 def span(doc_id: int, start: int, end: int, label: str = "speaker", text: str = TEXT) -> Span:
@@ -202,10 +200,8 @@ def test_readable_views_through_plain_sqlite(labelled: Store, project_path: Path
             "created_at",
             "updated_at",
         } <= set(rows[0].keys())
-        assert [(r["label"], r["text"]) for r in rows] == [("speaker", "Mr Ødegård "), (
-            "commitment",
-            "😀",
-        )]
+        labelled_texts = [(r["label"], r["text"]) for r in rows]
+        assert labelled_texts == [("speaker", "Mr Ødegård "), ("commitment", "😀")]
         first_sentence = TEXT[: TEXT.index("\n")]
         # SQLite's substr() counts characters, so the sentence text matches Python's.
         assert rows[1]["sentence_text"] == first_sentence
@@ -216,8 +212,14 @@ def test_readable_views_through_plain_sqlite(labelled: Store, project_path: Path
         assert (docs[0]["title"], docs[0]["length"], docs[0]["spans"]) == ("Readout", len(TEXT), 2)
 
         links = conn.execute("SELECT * FROM links_view").fetchall()
-        assert {"link_id", "type", "source_text", "source_label", "target_text",
-                "target_label"} <= set(links[0].keys())
+        assert {
+            "link_id",
+            "type",
+            "source_text",
+            "source_label",
+            "target_text",
+            "target_label",
+        } <= set(links[0].keys())
         assert (links[0]["type"], links[0]["source_text"], links[0]["target_label"]) == (
             "said_by",
             "😀",
@@ -360,9 +362,7 @@ def test_empty_sqlite_database_becomes_a_project(tmp_path: Path) -> None:
 # -- migrations ------------------------------------------------------------------------
 
 
-def _extra_migration(
-    monkeypatch: pytest.MonkeyPatch, body: Callable[[object], None]
-) -> None:
+def _extra_migration(monkeypatch: pytest.MonkeyPatch, body: Callable[[object], None]) -> None:
     """Pretend the program knows one more migration than the file has seen."""
     extra = MIGRATIONS._Migration("9000_test_extra", body)  # type: ignore[arg-type]
     monkeypatch.setattr(MIGRATIONS, "_migrations", [*MIGRATIONS._migrations, extra])
@@ -524,3 +524,54 @@ def test_project_in_a_folder_with_uri_characters(tmp_path: Path, folder: str) ->
     with pytest.raises(ProjectError, match="newer version"):
         Store.open(path)
     assert sha(path) == before
+
+
+def test_sqlite_failure_while_connecting_becomes_a_project_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # e.g. a network share where WAL's shared memory cannot be mapped
+    def refuse(path: Path) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(connection_module, "_connect", refuse)
+    with pytest.raises(ProjectError, match="disk I/O error") as info:
+        Store.open(tmp_path / "p.db")
+    assert "p.db" in str(info.value)
+
+
+def _crashed_copy(path: Path, target: Path, statements: list[str]) -> None:
+    """Commit ``statements`` into the WAL only, then copy the files as a crash leaves them."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+        for suffix in ("", "-wal"):
+            shutil.copyfile(f"{path}{suffix}", f"{target}{suffix}")
+    finally:
+        conn.close()
+
+
+def test_work_committed_before_a_crash_is_there_after_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    _real_project(path, rows=1)
+    crashed = tmp_path / "crashed.db"
+    _crashed_copy(path, crashed, ["UPDATE documents SET title = 'saved in the WAL'"])
+    assert Path(f"{crashed}-wal").stat().st_size > 0
+    store = Store.open(crashed)
+    try:
+        assert [d.title for d in store.list_documents()] == ["saved in the WAL"]
+    finally:
+        store.close()
+
+
+def test_newer_schema_recorded_only_in_the_wal_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    _real_project(path)
+    crashed = tmp_path / "crashed.db"
+    _crashed_copy(path, crashed, ["CREATE TABLE t (x)", "PRAGMA user_version=99"])
+    before = sha(crashed)
+    with pytest.raises(ProjectError, match="newer version"):
+        Store.open(crashed)
+    assert sha(crashed) == before

@@ -98,7 +98,10 @@ def test_missing_colour_gets_a_palette_colour() -> None:
         ('[[label]]\nname = "x"\nattribute = [1]', "attribute"),
         ('[[label]]\nname = "x"\nlinks = "is"', "links"),
         ('[[label]]\nname = "x"\n[[label.attribute]]\nname = "a"\nvalues = "yes"', "values"),
-        ('[[label]]\nname = "x"\nshortcut = "1"\n[[label]]\nname = "y"\nshortcut = "1"', "shortcut"),
+        (
+            '[[label]]\nname = "x"\nshortcut = "1"\n[[label]]\nname = "y"\nshortcut = "1"',
+            "shortcut",
+        ),
     ],
 )
 def test_bad_tagsets_raise_format_error_naming_the_problem(source: str, words: str) -> None:
