@@ -42,13 +42,32 @@ def write_csv(
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    count = 0
+    counter = _Counter(rows)
     if neutralise_formulas:
-        for row in rows:
-            writer.writerow([neutralise(v) for v in row])
-            count += 1
+        first = _FIRST_CHARS
+        writer.writerows(
+            [QUOTE + v if v.__class__ is str and v[:1] in first else v for v in row]
+            for row in counter
+        )
     else:
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return count
+        writer.writerows(counter)
+    return counter.count
+
+
+_FIRST_CHARS = frozenset((*DANGEROUS_PREFIXES, QUOTE))
+
+
+class _Counter:
+    """Counts the rows that pass through it."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> _Counter:
+        return self
+
+    def __next__(self) -> Sequence[Any]:
+        row = next(self._rows)
+        self.count += 1
+        return row

@@ -77,10 +77,18 @@ class DocumentContext:
     links: list[Link]
     entity_names: dict[int, str]
     by_id: dict[int, Span] = field(init=False)
+    _targets: dict[tuple[int, str], list[Span]] = field(init=False)
     _starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.spans if s.id is not None}
+        self._targets: dict[tuple[int, str], list[Span]] = {}
+        for link in self.links:
+            target = self.by_id.get(link.target_id)
+            if target is not None:
+                self._targets.setdefault((link.source_id, link.type), []).append(target)
+        for found in self._targets.values():
+            found.sort(key=lambda s: (s.start, s.end))
         self._starts = [s for s, _ in self.sentences]
         text = self.document.text
         if self.document.sha256 and sha256_text(text) != self.document.sha256:
@@ -110,12 +118,10 @@ class DocumentContext:
         return self.document.text[start:end]
 
     def targets(self, span: Span, link_type: str) -> list[Span]:
-        found = [
-            self.by_id[k.target_id]
-            for k in self.links
-            if k.source_id == span.id and k.type == link_type and k.target_id in self.by_id
-        ]
-        return sorted(found, key=lambda s: (s.start, s.end))
+        """The spans ``span`` links to with ``link_type``, in text order."""
+        if not self._targets or span.id is None:
+            return []
+        return self._targets.get((span.id, link_type), [])
 
     def entity_of(self, span: Span) -> str:
         """The canonical name a mention stands for: its own entity, or via an ``is`` link."""
