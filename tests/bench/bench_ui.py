@@ -153,7 +153,7 @@ def bench_big_document(quick: bool) -> dict[str, float]:
         bar = view.verticalScrollBar()
         frames = []
         bar.setValue(0)
-        for i in range(60 if quick else 200):
+        for _ in range(60 if quick else 200):
             bar.setValue(bar.value() + bar.pageStep() // 3)
             t = time.perf_counter()
             _paint(view)
