@@ -50,17 +50,18 @@ class SpanIndex:
     """
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        by_id: dict[int, Span] = {}
-        for span in spans:
-            self._check(span)
-            by_id[span.id] = span  # type: ignore[index]
-        self._spans = by_id
-        order = [(s.start, -s.end, s.id) for s in by_id.values()]
-        order.sort()  # linear when the spans come sorted, as storage returns them
+        spans = list(spans)
+        for span in spans:  # inline check: this loop runs 50,000 times on open
+            if span.id is None or span.start < 0 or span.end < span.start:
+                self._check(span)
+        by_id = {s.id: s for s in spans}
+        self._spans: dict[int, Span] = by_id  # type: ignore[assignment]
+        # reading order; the sort is linear when spans come sorted, as storage gives them
+        order = sorted((s.start, -s.end, s.id) for s in by_id.values())  # type: ignore[misc]
         classes: list[list[_Key]] = [[] for _ in range(64)]
         appends = [c.append for c in classes]
         for key in order:
-            appends[max(-key[1] - key[0], 1).bit_length() - 1](key)
+            appends[((-key[1] - key[0]) or 1).bit_length() - 1](key)
         while classes and not classes[-1]:
             classes.pop()
         self._classes = classes

@@ -1,0 +1,651 @@
+"""The reading pane: a read-only text view that paints span highlights itself.
+
+Highlights are not stored in the ``QTextDocument`` (no extra selections, no
+syntax highlighter, no char formats: all are far too slow on a 5 MB text; see
+ARCHITECTURE.md). The spans live in a :class:`SpanIndex` and ``paintEvent``
+draws, for the visible blocks only: translucent fills under the text, then the
+text, then one underline lane per overlap depth and the current span's outline.
+
+Every offset in this widget's API is a code point in the stored text; Qt
+positions (UTF-16) are converted at this edge through :class:`OffsetMap` only.
+Where lines and ranges sit on screen is worked out in ``text_geometry``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEvent,
+    QPoint,
+    QPointF,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextCursor,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
+
+from annotator.domain.model import Span
+from annotator.domain.segment import sentence_at, snap_to_words
+from annotator.ui.qt_offsets import OffsetMap
+from annotator.ui.span_layout import SpanIndex
+from annotator.ui.text_geometry import LineGeometry, Lines, Piece, blocks_between, char_position_at
+
+__all__ = ["DocumentView"]
+
+_SERIF_FAMILIES = ["Noto Serif", "Source Serif 4", "Georgia", "Charter", "DejaVu Serif"]
+_DEFAULT_POINTS = 12.0
+_MIN_POINTS, _MAX_POINTS = 6.0, 48.0
+_COLUMN_CHARS = 90  # widest text column, in average characters
+_FILL_ALPHA = 70
+_UNKNOWN_COLOR = "#888888"
+_LANE_PX = 3  # distance between underline lanes
+_MAX_LANES = 3  # deeper lanes share the last one (no room below a line for more)
+_NAV_KEYS = {
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+}
+
+
+class DocumentView(QPlainTextEdit):
+    """Shows one document and its spans; reports selections and clicks in code points.
+
+    The view never changes data: it emits intents and the window turns them
+    into commands, then calls :meth:`add_span`, :meth:`remove_span` and friends.
+    """
+
+    #: code-point start/end of the effective (snapped) selection; -1, -1 for none
+    selectionOffsetsChanged = Signal(int, int)
+    #: span id chosen by a click or by next/previous navigation; -1 for none
+    spanActivated = Signal(int)
+    #: labels of the spans under the mouse pointer, smallest span first ("" for none)
+    hoverLabels = Signal(str)
+    #: the font size in points, after a zoom
+    zoomChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.document().setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(12)
+        self.viewport().setMouseTracking(True)
+        # the margins around the centred column share the page colour
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+
+        font = QFont()
+        font.setFamilies(_SERIF_FAMILIES)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(_DEFAULT_POINTS)
+        self.setFont(font)
+
+        self._text = ""
+        self._map = OffsetMap("")
+        self._index = SpanIndex()
+        self._sentences: list[tuple[int, int]] = []
+        self._colors: dict[str, str] = {}
+        self._brushes: dict[str, tuple[QColor, QColor]] = {}
+        self._current: int | None = None
+        self._geometry = LineGeometry(self)
+
+        self._exact_mode = False  # set_exact_selection(True): never snap
+        self._exact_gesture = False  # Alt was held when the selection was made
+        self._emitted: tuple[int, int] = (-1, -1)
+        self._quiet = False  # programmatic cursor moves: emit once at the end
+        self._press_at: QPoint | None = None
+        self._double_click_at: QPoint | None = None
+        self._double_click_clock = QElapsedTimer()
+        self._hover = ""
+
+        self.selectionChanged.connect(self._on_selection_changed)
+        self._set_column_margins()
+
+    # ------------------------------------------------------------ document and spans
+
+    def set_document(
+        self,
+        text: str,
+        spans: Iterable[Span],
+        colors: dict[str, str],
+        sentences: list[tuple[int, int]],
+    ) -> None:
+        """Show ``text`` (the stored canonical text) with its spans.
+
+        ``colors`` maps label names to "#rrggbb"; ``sentences`` are code-point
+        ranges in order (as ``split_sentences`` gives them).
+        """
+        self._quiet = True
+        try:
+            self._text = text
+            self._map = OffsetMap(text)
+            self._index = SpanIndex(spans)
+            self._sentences = list(sentences)
+            self._current = None
+            self._exact_gesture = False
+            self._set_colors(colors)
+            self._geometry.clear()
+            self.setPlainText(text)
+        finally:
+            self._quiet = False
+        self._set_hover("")
+        self._on_selection_changed()
+        self.viewport().update()
+
+    def text(self) -> str:
+        """The canonical text on show."""
+        return self._text
+
+    def add_span(self, span: Span) -> None:
+        self._index.add(span)
+        self.viewport().update()
+
+    def remove_span(self, span_id: int) -> None:
+        self._index.remove(span_id)
+        if self._current == span_id:
+            self._current = None
+        self.viewport().update()
+
+    def update_span(self, span: Span) -> None:
+        """Replace the span with the same id (a relabel, or new offsets)."""
+        self._index.update(span)
+        self.viewport().update()
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        """Label name -> "#rrggbb"; unknown labels are drawn grey."""
+        self._set_colors(colors)
+        self.viewport().update()
+
+    def spans(self) -> SpanIndex:
+        """The index the view paints from (read it, change it through the methods above)."""
+        return self._index
+
+    # ------------------------------------------------------------------- selection
+
+    def selected_offsets(self) -> tuple[int, int] | None:
+        """The code-point range a tag would cover, or ``None``.
+
+        The Qt selection converted to code points, snapped to whole words and
+        trimmed of spaces and punctuation, unless it was made with Alt held (or
+        exact selection is on).
+        """
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._map.from_qt(cursor.selectionStart())
+        end = self._map.from_qt(cursor.selectionEnd())
+        if not (self._exact_mode or self._exact_gesture):
+            start, end = snap_to_words(self._text, start, end)
+        return (start, end) if start < end else None
+
+    def set_exact_selection(self, exact: bool) -> None:
+        """When on, selections are taken as they are, never snapped to words."""
+        self._exact_mode = exact
+        self._on_selection_changed()
+        self.viewport().update()
+
+    def exact_selection(self) -> bool:
+        return self._exact_mode
+
+    def select_offsets(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` exactly (no snapping); scroll it into view, a third
+        of the way down, unless it was on screen already."""
+        in_view = self._in_view(start, end)
+        self._select(start, end)
+        if not in_view:
+            self._scroll_to(start)
+
+    def select_sentence_at_cursor(self) -> None:
+        """Select the sentence holding the text cursor (as triple-click does)."""
+        cursor = self.textCursor()
+        pos = self._map.from_qt(min(cursor.position(), cursor.anchor()))
+        self._select_sentence(pos)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+
+    # ---------------------------------------------------------------- current span
+
+    def current_span_id(self) -> int | None:
+        return self._current
+
+    def select_span(self, span_id: int | None) -> None:
+        """Make ``span_id`` the current span (outlined) and scroll to it; ``None``
+        clears. Emits nothing: the caller chose it."""
+        if span_id is not None and span_id not in self._index:
+            span_id = None
+        self._current = span_id
+        span = self._index.get(span_id) if span_id is not None else None
+        if span is not None and not self._in_view(span.start, span.end):
+            self._scroll_to(span.start)
+        self.viewport().update()
+
+    def span_at_cursor(self) -> int | None:
+        """Id of the smallest span at the text cursor (the character after it, else
+        the one before), or ``None``."""
+        pos = self._map.from_qt(self.textCursor().position())
+        spans = self._index.at(pos) or (self._index.at(pos - 1) if pos > 0 else [])
+        return spans[0].id if spans else None
+
+    def next_span(self) -> int | None:
+        """Move the current span to the next one in reading order (from the text
+        cursor when there is none); emits ``spanActivated``. Returns its id."""
+        pos = self._map.from_qt(self.textCursor().position())
+        return self._activate(self._index.next_after(pos, self._current))
+
+    def previous_span(self) -> int | None:
+        """Like :meth:`next_span`, backwards."""
+        pos = self._map.from_qt(self.textCursor().position())
+        return self._activate(self._index.prev_before(pos, self._current))
+
+    # ------------------------------------------------------------------------ zoom
+
+    def zoom(self) -> float:
+        """The font size in points."""
+        return self.font().pointSizeF()
+
+    def set_zoom(self, points: float) -> None:
+        points = min(max(float(points), _MIN_POINTS), _MAX_POINTS)
+        if points == self.zoom():
+            return
+        font = self.font()
+        font.setPointSizeF(points)
+        self.setFont(font)  # FontChange recentres the column
+        self.zoomChanged.emit(points)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() + 1)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() - 1)
+
+    # --------------------------------------------------------------- Qt overrides
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # Called for the widget's and the viewport's resizes alike (the scroll area
+        # forwards the latter). Changing the margins resizes the viewport, which
+        # re-enters here and makes QPlainTextEdit lay the text out to the new width.
+        self._set_column_margins()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        clip = event.rect()
+        pieces, lines = self._visible_pieces(clip)
+        if pieces:
+            painter = QPainter(self.viewport())
+            painter.setClipRect(clip)
+            for span, rects in pieces:
+                fill = self._brush(span.label)[0]
+                for rect, _ in rects:
+                    painter.fillRect(rect, fill)
+            painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setClipRect(clip)
+        if pieces:
+            self._draw_underlines(painter, pieces)
+        self._draw_snap_preview(painter, lines)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            point = event.position().toPoint()
+            if self._is_triple_click(point):
+                self._double_click_at = None
+                pos = self._char_at(point)
+                if pos is None:
+                    pos = self._map.from_qt(self.cursorForPosition(point).position())
+                self._select_sentence(pos)
+                event.accept()
+                return
+            self._press_at = point
+            self._exact_gesture = self._alt(event)
+            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                # a press inside the selection would start a text drag-and-drop;
+                # here it starts a new selection
+                self.clear_selection()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            # Alt at any moment of the drag makes it exact
+            self._exact_gesture = self._exact_gesture or self._alt(event)
+        else:
+            self._update_hover(event.position().toPoint())
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press_at = self._press_at, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        if self._alt(event) and not self._exact_gesture:
+            self._exact_gesture = True
+            self._on_selection_changed()
+        point = event.position().toPoint()
+        moved = (point - press).manhattanLength() >= QApplication.startDragDistance()
+        shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if moved or shift or self.textCursor().hasSelection():
+            return
+        pos = self._char_at(point)
+        spans = self._index.at(pos) if pos is not None else []
+        self._current = spans[0].id if spans else None
+        self.viewport().update()
+        self.spanActivated.emit(self._current if self._current is not None else -1)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._exact_gesture = self._alt(event)
+            self._double_click_at = event.position().toPoint()
+            self._double_click_clock.start()
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.ZoomIn):
+            self.zoom_in()
+            return
+        if event.matches(QKeySequence.StandardKey.ZoomOut):
+            self.zoom_out()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            if self.textCursor().hasSelection():
+                self.clear_selection()
+                return
+            if self._current is not None:
+                self.select_span(None)
+                self.spanActivated.emit(-1)
+                return
+        if event.key() in _NAV_KEYS:
+            alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._exact_gesture = alt
+            if alt:
+                # Alt+Shift+arrow: select exactly; Qt knows no such binding, so drop Alt
+                event = QKeyEvent(
+                    event.type(),
+                    event.key(),
+                    event.modifiers() & ~Qt.KeyboardModifier.AltModifier,
+                    event.text(),
+                    event.isAutoRepeat(),
+                    event.count(),
+                )
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta > 0:
+                self.zoom_in()
+            elif delta < 0:
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            tip = self._tooltip(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        if event.type() == QEvent.Type.Leave:
+            self._set_hover("")
+        return super().viewportEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._set_column_margins()
+
+    # -------------------------------------------------------------------- internal
+
+    def _set_colors(self, colors: dict[str, str]) -> None:
+        self._colors = dict(colors)
+        self._brushes.clear()
+
+    def _brush(self, label: str) -> tuple[QColor, QColor]:
+        """(translucent fill, solid line) for a label."""
+        found = self._brushes.get(label)
+        if found is None:
+            line = QColor(self._colors.get(label, _UNKNOWN_COLOR))
+            if not line.isValid():
+                line = QColor(_UNKNOWN_COLOR)
+            fill = QColor(line)
+            fill.setAlpha(_FILL_ALPHA)
+            found = self._brushes[label] = (fill, line)
+        return found
+
+    def _set_column_margins(self) -> None:
+        """Centre a text column of at most ``_COLUMN_CHARS`` characters."""
+        metrics = QFontMetricsF(self.font())
+        column = _COLUMN_CHARS * metrics.averageCharWidth() + 2 * self.document().documentMargin()
+        frame = self.frameWidth()
+        available = self.width() - 2 * frame - self.verticalScrollBar().sizeHint().width()
+        side = max(0, int((available - column) / 2))
+        margins = self.viewportMargins()
+        if margins.left() != side or margins.right() != side:
+            self.setViewportMargins(side, 0, side, 0)
+
+    @staticmethod
+    def _alt(event: QMouseEvent) -> bool:
+        return bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+
+    def _on_selection_changed(self) -> None:
+        if self._quiet:
+            return
+        found = self.selected_offsets()
+        offsets = found if found is not None else (-1, -1)
+        if offsets != self._emitted:
+            self._emitted = offsets
+            self.selectionOffsetsChanged.emit(*offsets)
+        self.viewport().update()  # the snap preview follows the selection
+
+    def _select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` exactly, without scrolling."""
+        n = len(self._text)
+        start, end = min(max(start, 0), n), min(max(end, 0), n)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_qt(min(start, end)))
+        cursor.setPosition(self._map.to_qt(max(start, end)), QTextCursor.MoveMode.KeepAnchor)
+        self._exact_gesture = True
+        self._quiet = True
+        try:
+            self.setTextCursor(cursor)
+        finally:
+            self._quiet = False
+        self._on_selection_changed()
+
+    def _select_sentence(self, pos: int) -> None:
+        sentences = self._sentences
+        i = sentence_at(sentences, pos)
+        if (i is None or sentences[i][0] > pos) and pos > 0:
+            # a caret just after a sentence's last character belongs to it
+            j = sentence_at(sentences, pos - 1)
+            if j is not None and sentences[j][0] <= pos - 1:
+                i = j
+        if i is not None:
+            self._select(*sentences[i])
+
+    def _activate(self, span: Span | None) -> int | None:
+        if span is None:
+            return None
+        self.select_span(span.id)
+        assert span.id is not None
+        self.spanActivated.emit(span.id)
+        return span.id
+
+    def _is_triple_click(self, point: QPoint) -> bool:
+        return (
+            self._double_click_at is not None
+            and self._double_click_clock.isValid()
+            and self._double_click_clock.elapsed() < QApplication.doubleClickInterval()
+            and (point - self._double_click_at).manhattanLength() < QApplication.startDragDistance()
+        )
+
+    def _in_view(self, start: int, end: int) -> bool:
+        """Whether all of ``[start, end)`` is on screen."""
+        rect = self.viewport().rect()
+        blocks = blocks_between(self, 0, rect.height())
+        if not blocks:
+            return False
+        qs, qe = self._map.to_qt(start), self._map.to_qt(end)
+        last = blocks[-1][0]
+        if qs < blocks[0][0].position() or qe > last.position() + last.length():
+            return False  # cursorRect would walk the document to find it
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qs)
+        first = self.cursorRect(cursor)
+        cursor.setPosition(qe)
+        return rect.contains(first) and rect.contains(self.cursorRect(cursor))
+
+    def _scroll_to(self, pos: int) -> None:
+        """Scroll so that code point ``pos`` sits a third of the way down the view."""
+        q = self._map.to_qt(min(max(pos, 0), len(self._text)))
+        block = self.document().findBlock(q)
+        if not block.isValid():
+            return
+        self.blockBoundingRect(block)  # lays the block out
+        line = block.layout().lineForTextPosition(q - block.position())
+        above = self.viewport().height() / 3
+        height = line.y() if line.isValid() else 0.0  # from the top of `block` to the target
+        while height < above and block.previous().isValid():
+            block = block.previous()
+            height += self.blockBoundingRect(block).height()
+        layout = block.layout()
+        first = 0
+        while first + 1 < layout.lineCount() and height - layout.lineAt(first + 1).y() >= above:
+            first += 1
+        self.verticalScrollBar().setValue(block.firstLineNumber() + first)
+
+    # -------------------------------------------------------------- hover and hits
+
+    def _char_at(self, point: QPoint) -> int | None:
+        """Code point of the character drawn under ``point`` (viewport coordinates)."""
+        q = char_position_at(self, point)
+        return None if q is None else self._map.from_qt(q)
+
+    def _update_hover(self, point: QPoint) -> None:
+        pos = self._char_at(point)
+        spans = self._index.at(pos) if pos is not None else []
+        self._set_hover(", ".join(dict.fromkeys(s.label for s in spans)))
+
+    def _set_hover(self, labels: str) -> None:
+        if labels != self._hover:
+            self._hover = labels
+            self.hoverLabels.emit(labels)
+
+    def _tooltip(self, point: QPoint) -> str:
+        pos = self._char_at(point)
+        if pos is None:
+            return ""
+        lines = []
+        for span in self._index.at(pos):
+            snippet = self._text[span.start : span.end]
+            if len(snippet) > 60:
+                snippet = snippet[:57] + "…"
+            lines.append(f"{span.label}: {snippet}")
+        return "\n".join(lines)
+
+    # -------------------------------------------------------------------- painting
+
+    def _visible_pieces(self, clip: QRect) -> tuple[list[tuple[Span, list[Piece]]], Lines]:
+        """Each span meeting ``clip``, with the rectangles of its visible lines."""
+        # underlines hang below a line, so take in the lines just above the clip too
+        lines = self._geometry.visible_lines(
+            clip.top() - _LANE_PX * _MAX_LANES - 4, clip.bottom() + 1
+        )
+        starts, entries = lines
+        if not entries or not len(self._index):
+            return [], lines
+        to_cp, to_qt = self._map.from_qt, self._map.to_qt
+        spans = self._index.in_range(to_cp(entries[0][0]), to_cp(entries[-1][1]) + 1)
+        out = []
+        for span in spans:
+            rects = self._geometry.range_rects(lines, to_qt(span.start), to_qt(span.end))
+            if rects:
+                out.append((span, rects))
+        return out, lines
+
+    def _draw_underlines(self, painter: QPainter, pieces: list[tuple[Span, list[Piece]]]) -> None:
+        """One 2 px line per span under the baseline, lower for deeper lanes; then
+        the current span's outline."""
+        current = None
+        pen = QPen()
+        pen.setWidthF(2)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        for span, rects in pieces:
+            pen.setColor(self._brush(span.label)[1])
+            painter.setPen(pen)
+            lane = min(self._index.lane(span.id), _MAX_LANES - 1)  # type: ignore[arg-type]
+            offset = 2 + lane * _LANE_PX
+            for rect, baseline in rects:
+                y = baseline + offset
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            if span.id == self._current:
+                current = (span, rects)
+        if current is not None:
+            span, rects = current
+            pen.setColor(self._brush(span.label)[1])
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect, _ in rects:
+                painter.drawRect(rect.adjusted(-1, -1, 1, 1))
+
+    def _draw_snap_preview(self, painter: QPainter, lines: Lines) -> None:
+        """Outline what a tag would cover when snapping changed the selection."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        found = self.selected_offsets()
+        if found is None:
+            return
+        qs, qe = self._map.to_qt(found[0]), self._map.to_qt(found[1])
+        if (qs, qe) == (cursor.selectionStart(), cursor.selectionEnd()):
+            return
+        rects = self._geometry.range_rects(lines, qs, qe)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight).darker(150))
+        pen.setWidthF(1)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect, _ in rects:
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
