@@ -26,6 +26,7 @@ from annotator.domain.model import (
 )
 from annotator.storage.connection import open_database, write_transaction
 from annotator.storage.entities import EntityQueries
+from annotator.storage.labels import LabelQueries
 
 _SPAN_COLUMNS = (
     's.id, s.document_id, l.name, s.start, s."end", s.text, s.attributes, s.note, '
@@ -38,7 +39,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Store(EntityQueries):
+class Store(EntityQueries, LabelQueries):
     """A project file. Open with :meth:`open`; close with :meth:`close`."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
@@ -255,6 +256,14 @@ class Store(EntityQueries):
                 rows,
             )
         return len(rows)
+
+    def spans_of_label(self, name: str) -> list[Span]:
+        rows = self.db.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id "
+            'WHERE l.name = ? ORDER BY s.document_id, s.start, s."end", s.id',
+            [name],
+        )
+        return [_span_from_row(r) for r in rows]
 
     def get_span(self, span_id: int) -> Span:
         row = self.db.execute(
