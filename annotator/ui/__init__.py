@@ -45,8 +45,10 @@ def run_app(db_path: Path | str | None = None) -> int:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     settings = Settings()
-    path = Path(db_path) if db_path is not None else (
-        settings.last_project() or default_project_path()
+    path = (
+        Path(db_path)
+        if db_path is not None
+        else (settings.last_project() or default_project_path())
     )
     try:
         window = create_main_window(path, settings=settings)

@@ -12,11 +12,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
+    QRectF,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,13 +28,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.model import DocumentSummary
+from annotator.domain.model import STATUSES, DocumentSummary
 
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+_STATUS_ICONS: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A small circle: hollow for to do, half full for in progress, ticked for done."""
+    icon = _STATUS_ICONS.get(status)
+    if icon is not None:
+        return icon
+    icon = QIcon()
+    for scale in (1, 2):
+        size = 12
+        pixmap = QPixmap(size * scale, size * scale)
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        circle = QRectF(1.5, 1.5, size - 3, size - 3)
+        if status == "done":
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#009E73"))
+            painter.drawEllipse(circle)
+            pen = QPen(QColor("white"), 1.6)
+            painter.setPen(pen)
+            painter.drawPolyline([QPointF(3.6, 6.2), QPointF(5.3, 7.9), QPointF(8.6, 4.2)])
+        elif status == "in_progress":
+            painter.setPen(QPen(QColor("#E69F00"), 1.2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(circle)
+            painter.setBrush(QColor("#E69F00"))
+            painter.drawPie(circle, 90 * 16, 180 * 16)
+        else:
+            painter.setPen(QPen(QColor("#9A9A9A"), 1.2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(circle)
+        painter.end()
+        icon.addPixmap(pixmap)
+    _STATUS_ICONS[status] = icon
+    return icon
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -58,7 +101,9 @@ class DocumentListModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.COLUMNS[section]
+                return "" if section == 1 else self.COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Title", "Status: to do, in progress or done", "Spans")[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section == 2:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -72,12 +117,20 @@ class DocumentListModel(QAbstractTableModel):
             if column == 0:
                 return doc.title
             if column == 1:
-                return STATUS_TEXT.get(doc.status, doc.status)
+                return None  # an icon: the words would crowd out the titles
             return str(doc.span_count)
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return status_icon(doc.status)
         if role == SORT_ROLE:
-            return (doc.title.casefold(), doc.status, doc.span_count)[column]
+            return (
+                doc.title.casefold(),
+                STATUSES.index(doc.status) if doc.status in STATUSES else -1,
+                doc.span_count,
+            )[column]
         if role == ID_ROLE:
             return doc.id
+        if role == STATUS_ROLE:
+            return STATUS_TEXT.get(doc.status, doc.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
                 f"{doc.title}\n{doc.source}\n{doc.length:,} characters · "
@@ -157,13 +210,18 @@ class DocumentList(QWidget):
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(
-            self.view.fontMetrics().height() + 8
-        )
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        metrics = self.view.fontMetrics()
+        header.resizeSection(
+            2, max(metrics.horizontalAdvance("Spans"), metrics.horizontalAdvance("88888")) + 24
+        )
+        header.setMinimumSectionSize(20)
+        header.resizeSection(1, 24)
+        header.moveSection(1, 0)  # the status icon leads the row
         header.setHighlightSections(False)
         self.view.setSortingEnabled(True)
         self.proxy.sort(-1)

@@ -25,16 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 VIEW_KEYS = (
-    ("Select words", "Shift+arrows, Ctrl+Shift+arrows, or drag with the mouse"),
+    ("Select words", "Shift+arrows, Ctrl+Shift+arrows, mouse drag"),
     ("Select exact characters (no snapping to words)", "hold Alt while selecting"),
+    ("Select a sentence", "triple-click"),
     ("Choose a tag", "click it in the text or in the span table"),
-    ("Copy the selected text", QKeySequence(QKeySequence.StandardKey.Copy)),
+    ("Clear the selection, then the chosen tag", "Esc"),
+    ("Copy the selected text", QKeySequence.StandardKey.Copy),
     ("Zoom", "Ctrl+mouse wheel"),
 )
 
 
 def plain_text(action: QAction) -> str:
     """An action's text without mnemonics or the trailing ellipsis."""
+    explicit = action.property("helpText")
+    if isinstance(explicit, str) and explicit:
+        return explicit
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
 
 
@@ -103,8 +108,12 @@ class ShortcutsDialog(QDialog):
             (
                 "In the document",
                 [
-                    (what, k if isinstance(k, str) else k.toString(
-                        QKeySequence.SequenceFormat.NativeText))
+                    (
+                        what,
+                        k
+                        if isinstance(k, str)
+                        else QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText),
+                    )
                     for what, k in VIEW_KEYS
                 ],
             )
@@ -130,7 +139,8 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.tree)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()
+        self.resize(560, 680)
 
     def rows(self) -> list[tuple[str, str]]:
         """(action, keys) for each line shown, for tests."""

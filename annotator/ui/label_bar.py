@@ -35,7 +35,9 @@ def swatch_icon(color: str, size: int = 14) -> QIcon:
 def set_quiet(widget: QWidget) -> None:
     """Draw a widget's text in the palette's quiet grey (the placeholder colour)."""
     palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
     widget.setPalette(palette)
 
 
@@ -76,9 +78,7 @@ class LabelBar(QToolBar):
         self.addSeparator()
         self.addWidget(self._legend)
         self._legend.setToolTip(
-            "\n".join(
-                f"{label.shortcut or '–'}   {label.name}" for label in tagset.labels
-            )
+            "\n".join(f"{label.shortcut or '–'}   {label.name}" for label in tagset.labels)
         )
 
     def label_actions(self) -> list[QAction]:
@@ -102,6 +102,7 @@ class LabelBar(QToolBar):
         else:
             action.setToolTip(f"Tag the selected words as {label.name}")
         action.setData(label.name)
+        action.setProperty("helpText", f"Tag as {label.name} (or relabel the chosen tag)")
         action.triggered.connect(lambda _checked=False, name=label.name: self._choose(name))
         return action
 

@@ -16,79 +16,39 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressDialog,
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter
 
 from annotator import __version__
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import STATUSES, Document, Span, TagSet
 from annotator.services.commands import AddSpan, Change, Command, DeleteSpans, SetStatus, UpdateSpan
-from annotator.services.exporting import export_spans_csv
-from annotator.services.importing import SUPPORTED, ImportReport, import_paths
+from annotator.services.importing import ImportReport
 from annotator.services.project import current_annotator, open_project
 from annotator.storage import Store
+from annotator.ui import messages
 from annotator.ui.document_list import STATUS_TEXT, DocumentList
 from annotator.ui.document_view import DocumentView
 from annotator.ui.help_dialog import ShortcutsDialog
+from annotator.ui.import_export import (
+    IMPORT_FILTER,
+    export_csv_file,
+    import_message,
+    import_with_progress,
+)
+from annotator.ui.keymap import sequences
 from annotator.ui.label_bar import LabelBar, set_quiet
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
 from annotator.ui.undo import UndoableCommand
 
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.sqlite3);;All files (*)"
-DEFAULT_SPLITTER = [270, 760, 400]
+DEFAULT_SPLITTER = [300, 720, 400]
+DEFAULT_SPLITTER_SHARES = (0.19, 0.5, 0.31)
 EMPTY_PLACEHOLDER = (
     "No documents yet.\n\nFile ▸ Import documents… (Ctrl+I) brings in .txt, .md or "
     "doccano .jsonl files."
 )
-
-# Keys for the Edit and View menus. Single letters are safe: the document view is
-# read-only, so it never takes a printable key as input, and the filter box keeps them.
-KEYS: dict[str, list[QKeySequence | str]] = {
-    "file.new": [QKeySequence.StandardKey.New],
-    "file.open": [QKeySequence.StandardKey.Open],
-    "file.import": ["Ctrl+I"],
-    "file.export": ["Ctrl+E"],
-    "file.quit": [QKeySequence.StandardKey.Quit, "Ctrl+Q"],
-    "edit.undo": ["Ctrl+Z"],
-    "edit.redo": ["Ctrl+Shift+Z", "Ctrl+Y"],
-    "edit.delete": ["Delete", "Backspace"],
-    "edit.selectSentence": ["S"],
-    "edit.nextSpan": ["J"],
-    "edit.previousSpan": ["K"],
-    "edit.nextDocument": ["Ctrl+PgDown"],
-    "edit.previousDocument": ["Ctrl+PgUp"],
-    "view.zoomIn": ["Ctrl++", "Ctrl+="],
-    "view.zoomOut": ["Ctrl+-"],
-    "view.zoomReset": ["Ctrl+0"],
-    "help.shortcuts": ["F1"],
-}
-
-
-def show_message(
-    parent: QWidget,
-    title: str,
-    text: str,
-    *,
-    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
-    details: str = "",
-) -> QMessageBox:
-    """Show a message without blocking the caller (tests patch this function)."""
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("messageBox")
-    if details:
-        box.setDetailedText(details)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
 
 
 class MainWindow(QMainWindow):
@@ -109,6 +69,7 @@ class MainWindow(QMainWindow):
         self._shortcuts_dialog: ShortcutsDialog | None = None
         self._selection: tuple[int, int] | None = None
         self._closed = False
+        self._pushing = False
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
@@ -140,7 +101,7 @@ class MainWindow(QMainWindow):
     def _action(self, name: str, text: str, slot: object, *, tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
-        action.setShortcuts([QKeySequence(k) for k in KEYS.get(name, [])])
+        action.setShortcuts(sequences(name))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if tip:
             action.setToolTip(tip)
@@ -154,9 +115,7 @@ class MainWindow(QMainWindow):
         self.new_action = a("file.new", "&New project…", self.new_project)
         self.open_action = a("file.open", "&Open project…", self.choose_project)
         self.import_action = a("file.import", "&Import documents…", self.import_documents)
-        self.import_folder_action = a(
-            "file.importFolder", "Import &folder…", self.import_folder
-        )
+        self.import_folder_action = a("file.importFolder", "Import &folder…", self.import_folder)
         self.export_action = a("file.export", "&Export CSV…", self.export_csv)
         self.quit_action = a("file.quit", "&Quit", self.close)
 
@@ -164,15 +123,20 @@ class MainWindow(QMainWindow):
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         for action, name in ((self.undo_action, "edit.undo"), (self.redo_action, "edit.redo")):
             action.setObjectName(name)
-            action.setShortcuts([QKeySequence(k) for k in KEYS[name]])
+            action.setProperty("helpText", "Undo" if name == "edit.undo" else "Redo")
+            action.setShortcuts(sequences(name))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.delete_action = a(
-            "edit.delete", "&Delete span", self.delete_current_span,
+            "edit.delete",
+            "&Delete span",
+            self.delete_current_span,
             tip="Delete the selected tag",
         )
         self.sentence_action = a(
-            "edit.selectSentence", "Select &sentence", self.select_sentence,
+            "edit.selectSentence",
+            "Select &sentence",
+            self.select_sentence,
             tip="Select the sentence around the cursor",
         )
         self.next_span_action = a("edit.nextSpan", "&Next span", self.next_span)
@@ -269,13 +233,7 @@ class MainWindow(QMainWindow):
     def load_project(self) -> None:
         """Show the store's tag set and documents (no document open yet)."""
         self.undo_stack.clear()
-        self.tagset = self.store.tagset()
-        self.colors = {label.name: label.color for label in self.tagset.labels}
-        self.label_bar.set_tagset(self.tagset)
-        self.labels_menu.clear()
-        self.labels_menu.addActions(self.label_bar.label_actions())
-        self.span_table.set_labels(self.tagset.names(), self.colors)
-        self.view.set_colors(self.colors)
+        self._reload_tagset()
         self.document = None
         self._spans = {}
         self.document_list.set_documents(self.store.list_documents())
@@ -285,6 +243,15 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(self.project_path))
         self.settings.note_project_opened(self.project_path)
         self._update_status()
+
+    def _reload_tagset(self) -> None:
+        self.tagset = self.store.tagset()
+        self.colors = {label.name: label.color for label in self.tagset.labels}
+        self.label_bar.set_tagset(self.tagset)
+        self.labels_menu.clear()
+        self.labels_menu.addActions(self.label_bar.label_actions())
+        self.span_table.set_labels(self.tagset.names(), self.colors)
+        self.view.set_colors(self.colors)
 
     def restore_state(self) -> None:
         """Geometry, splitter, zoom and the project's last document, from the settings."""
@@ -297,10 +264,14 @@ class MainWindow(QMainWindow):
         sizes = self.settings.splitter_sizes()
         if len(sizes) == 3 and sizes[1] > 0:
             self.splitter.setSizes(sizes)
+        else:
+            width = max(self.width(), 900)
+            self.splitter.setSizes([int(width * f) for f in DEFAULT_SPLITTER_SHARES])
         zoom = self.settings.zoom()
         if zoom is not None:
             self.view.set_zoom(zoom)
         self.open_last_document()
+        self.view.setFocus()
 
     def open_last_document(self) -> None:
         ids = [d.id for d in self.document_list.model.documents()]
@@ -381,15 +352,12 @@ class MainWindow(QMainWindow):
         """Show a failed action's message; the action changed nothing."""
         message = str(error) if isinstance(error, AnnotatorError) else repr(error)
         self.statusBar().showMessage(f"{title}: {message}", 8000)
-        show_message(self, title, message)
+        messages.show_message(self, title, message)
 
     # -- import and export -----------------------------------------------------------
 
     def import_documents(self) -> None:
-        patterns = " ".join(f"*{s}" for s in SUPPORTED)
-        paths = self.ask_open_paths(
-            "Import documents", f"Documents ({patterns});;All files (*)"
-        )
+        paths = self.ask_open_paths("Import documents", IMPORT_FILTER)
         if paths:
             self.import_from(paths)
 
@@ -400,30 +368,12 @@ class MainWindow(QMainWindow):
 
     def import_from(self, paths: list[Path]) -> ImportReport:
         """Import files or folders, refresh the list and show what happened."""
-        progress = QProgressDialog("Importing…", "", 0, 0, self)
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(800)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-
-        def step(done: int, total: int, name: str) -> None:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            progress.setLabelText(f"Importing {Path(name).name}…" if name else "")
-
-        try:
-            report = import_paths(self.store, paths, progress=step)
-        finally:
-            progress.close()
-            progress.deleteLater()
+        report = import_with_progress(self, self.store, paths)
         self.document_list.set_documents(self.store.list_documents())
         if self.document is None and report.imported:
             self.open_document(report.imported[0][1])
-        lines = [f"{name}: {reason}" for name, reason in report.failed + report.skipped]
-        icon = QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning
-        text = report.summary()
-        if report.failed:
-            text += "\n\n" + "\n".join(reason for _n, reason in report.failed[:8])
-        show_message(self, "Import", text, icon=icon, details="\n".join(lines))
+        text, details, icon = import_message(report)
+        messages.show_message(self, "Import", text, icon=icon, details=details)
         self.statusBar().showMessage(f"Import: {report.summary()}", 8000)
         return report
 
@@ -433,14 +383,10 @@ class MainWindow(QMainWindow):
             self.export_to(path)
 
     def export_to(self, path: Path) -> int | None:
-        """Write every span as CSV to ``path`` (through a temporary file)."""
-        tmp = path.with_name(path.name + ".part")
+        """Write every span as CSV to ``path``; None (and a message) if it failed."""
         try:
-            with tmp.open("w", encoding="utf-8", newline="") as handle:
-                count = export_spans_csv(self.store, handle)
-            tmp.replace(path)
+            count = export_csv_file(self.store, path)
         except (AnnotatorError, OSError) as exc:
-            tmp.unlink(missing_ok=True)
             self.report_error("The export failed", exc)
             return None
         self.statusBar().showMessage(f"{count} spans written to {path}", 8000)
@@ -488,7 +434,11 @@ class MainWindow(QMainWindow):
     def run(self, command: Command) -> bool:
         """Apply ``command`` through the undo stack; False (and a message) if it failed."""
         self._failed = None
-        self.undo_stack.push(UndoableCommand(command, self.store, self))
+        self._pushing = True
+        try:
+            self.undo_stack.push(UndoableCommand(command, self.store, self))
+        finally:
+            self._pushing = False
         return self._failed is None
 
     def tag(self, label: str) -> None:
@@ -499,16 +449,18 @@ class MainWindow(QMainWindow):
         selected = self.view.selected_offsets()
         if selected is not None and selected[0] < selected[1]:
             start, end = selected
-            self.run(
-                AddSpan(
-                    self.document.id,
-                    label,
-                    start,
-                    end,
-                    text=self.document.text[start:end],
-                    annotator=current_annotator(),
-                )
+            command = AddSpan(
+                self.document.id,
+                label,
+                start,
+                end,
+                text=self.document.text[start:end],
+                annotator=current_annotator(),
             )
+            if self.run(command):
+                # The new tag is the current one: another label key relabels it,
+                # Delete removes it. A lingering selection would be tagged again.
+                self.view.clear_selection()
             return
         span_id = self.view.current_span_id()
         if span_id is not None and span_id in self._spans:
@@ -533,10 +485,12 @@ class MainWindow(QMainWindow):
             self.view.select_sentence_at_cursor()
 
     def next_span(self) -> None:
+        self.view.clear_selection()
         self.view.next_span()
         self._follow_view()
 
     def previous_span(self) -> None:
+        self.view.clear_selection()
         self.view.previous_span()
         self._follow_view()
 
@@ -578,13 +532,26 @@ class MainWindow(QMainWindow):
             self.document_list.model.adjust_span_count(
                 change.document_id, len(change.added) - len(change.removed)
             )
+        if change.labels:
+            self._reload_tagset()
         if change.documents:
             self.document_list.set_documents(self.store.list_documents())
+        # A change to the tag set can touch spans anywhere (a label renamed or
+        # deleted): show the open document afresh rather than patch it.
+        wide = change.labels or (change.documents and change.document_id is None)
+        if wide and self.document is not None and self.document.id is not None:
+            self.open_document(self.document.id)
         self._mark_saved()
         self._update_status()
 
     def change_failed(self, action: str, error: Exception) -> None:
         self._failed = str(error)
+        if not self._pushing:
+            # The file did not match what the step expected (changed by another
+            # program?): show what the file holds now rather than what we believed.
+            self.document_list.set_documents(self.store.list_documents())
+            if self.document is not None and self.document.id is not None:
+                self.open_document(self.document.id)
         self.report_error(f"{action} failed", error)
 
     # -- following the view and the table -------------------------------------------
@@ -594,6 +561,8 @@ class MainWindow(QMainWindow):
         self._update_selection_label()
 
     def _span_chosen_in_table(self, span_id: int) -> None:
+        # A chosen tag and a text selection would compete for the next label key.
+        self.view.clear_selection()
         self.view.select_span(span_id)
         self._update_selection_label()
 
@@ -662,7 +631,7 @@ class MainWindow(QMainWindow):
         return self._shortcuts_dialog
 
     def show_about(self) -> None:
-        show_message(
+        messages.show_message(
             self,
             "About annotator",
             f"annotator {__version__}\n\nTag speakers, commitments and entities in "

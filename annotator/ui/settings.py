@@ -92,9 +92,7 @@ class Settings:
 
     def forget_project(self, path: Path) -> None:
         path = Path(path).resolve()
-        self._qs.setValue(
-            "projects/recent", [str(p) for p in self.recent_projects() if p != path]
-        )
+        self._qs.setValue("projects/recent", [str(p) for p in self.recent_projects() if p != path])
 
     def last_document(self, project: Path) -> int | None:
         raw = self._qs.value(self._document_key(project))

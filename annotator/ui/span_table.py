@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Span
 from annotator.ui.label_bar import set_quiet, swatch_icon
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 3
 ALL_LABELS = "All labels"
@@ -42,7 +42,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class SpanTableModel(QAbstractTableModel):
     """A table model over a plain list of spans, kept in document order."""
 
-    COLUMNS = ("Label", "Text", "Offsets", "Sent.")
+    COLUMNS = ("Label", "Text", "Offsets", "Sentence")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +52,8 @@ class SpanTableModel(QAbstractTableModel):
         self._sentence_ends: list[int] = []
         self._colors: dict[str, str] = {}
         self._icons: dict[str, QIcon] = {}
+        self._sort_column = 2
+        self._descending = False
 
     # -- Qt API ----------------------------------------------------------------------
 
@@ -92,14 +94,6 @@ class SpanTableModel(QAbstractTableModel):
                 return f"{span.start}–{span.end}"
             number = self.sentence_number(span.start)
             return "" if number is None else str(number)
-        if role == SORT_ROLE:
-            if column == 0:
-                return span.label
-            if column == 1:
-                return span.text.casefold()
-            if column == 2:
-                return span.start * (1 << 32) + span.end
-            return self.sentence_number(span.start) or 0
         if role == ID_ROLE:
             return span.id
         if role == LABEL_ROLE:
@@ -119,13 +113,36 @@ class SpanTableModel(QAbstractTableModel):
         self, spans: list[Span], sentences: list[tuple[int, int]], colors: dict[str, str]
     ) -> None:
         self.beginResetModel()
-        self._spans = sorted(spans, key=_order)
         self._sentence_starts = [s for s, _ in sentences]
         self._sentence_ends = [e for _, e in sentences]
+        self._spans = sorted(spans, key=self._key, reverse=self._descending)
         self._colors = dict(colors)
         self._icons.clear()
         self._reindex()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column (in Python: a proxy calling ``data()`` for every
+        comparison takes seconds on a document with tens of thousands of spans)."""
+        if not 0 <= column < len(self.COLUMNS):
+            column = 2
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [
+            self._spans[i.row()].id if 0 <= i.row() < len(self._spans) else None for i in persistent
+        ]
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._spans.sort(key=self._key, reverse=self._descending)
+        self._reindex()
+        moved_to = [
+            self.index(self._rows[span_id], index.column())
+            if span_id is not None and span_id in self._rows
+            else QModelIndex()
+            for index, span_id in zip(persistent, ids, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved_to)
+        self.layoutChanged.emit()
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)
@@ -143,7 +160,7 @@ class SpanTableModel(QAbstractTableModel):
         if span.id in self._rows:
             self.update_span(span)
             return
-        row = bisect.bisect_right([_order(s) for s in self._spans], _order(span))
+        row = self._insertion_row(span)
         self.beginInsertRows(QModelIndex(), row, row)
         self._spans.insert(row, span)
         self._reindex()
@@ -164,6 +181,11 @@ class SpanTableModel(QAbstractTableModel):
         if row is None:
             self.add_span(span)
             return
+        if self._key(span) != self._key(self._spans[row]):
+            # The row's place in the order changes (a relabel, sorted by label).
+            self.remove_span(span.id)
+            self.add_span(span)
+            return
         self._spans[row] = span
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
@@ -173,6 +195,23 @@ class SpanTableModel(QAbstractTableModel):
         if i >= 0 and offset < self._sentence_ends[i]:
             return i + 1
         return None
+
+    def _key(self, span: Span) -> tuple[Any, ...]:
+        position = (span.start, span.end, span.id or 0)
+        if self._sort_column == 0:
+            return (span.label, *position)
+        if self._sort_column == 1:
+            return (span.text.casefold(), *position)
+        if self._sort_column == 3:
+            return (self.sentence_number(span.start) or 0, *position)
+        return position
+
+    def _insertion_row(self, span: Span) -> int:
+        keys = [self._key(s) for s in self._spans]
+        key = self._key(span)
+        if not self._descending:
+            return bisect.bisect_right(keys, key)
+        return len(keys) - bisect.bisect_left(keys[::-1], key)
 
     def _reindex(self) -> None:
         self._rows = {s.id: i for i, s in enumerate(self._spans) if s.id is not None}
@@ -190,7 +229,10 @@ class LabelFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._label: str | None = None
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The source orders itself; this proxy keeps its order and only filters.
+        self.sourceModel().sort(column, order)
 
     def set_label(self, label: str | None) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+
@@ -249,10 +291,11 @@ class SpanTable(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from font metrics, not ResizeToContents: that asks the model for up to
+        # a thousand rows' data on every change, which a long document feels.
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -269,6 +312,7 @@ class SpanTable(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.label_filter, 1)
         top.addWidget(self.count_label)
+        top.addSpacing(6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -277,7 +321,10 @@ class SpanTable(QWidget):
 
         self._quiet = False
         self._current: int | None = None
+        self._names: list[str] = []
+        self._longest_offset = 0
         self._update_count()
+        self._fit_columns()
 
     # -- our API ---------------------------------------------------------------------
 
@@ -296,6 +343,8 @@ class SpanTable(QWidget):
             self.label_filter.blockSignals(False)
         self.proxy.set_label(self.label_filter.currentData())
         self.model.set_colors(colors)
+        self._names = list(names)
+        self._fit_columns()
 
     def set_spans(
         self, spans: list[Span], sentences: list[tuple[int, int]], colors: dict[str, str]
@@ -306,6 +355,8 @@ class SpanTable(QWidget):
             self.model.set_spans(spans, sentences, colors)
         finally:
             self._quiet = False
+        self._longest_offset = max((s.end for s in spans), default=0)
+        self._fit_columns()
 
     def add_span(self, span: Span) -> None:
         self._quietly(self.model.add_span, span)
@@ -365,6 +416,23 @@ class SpanTable(QWidget):
             return None
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         return index if index.isValid() else None
+
+    def _fit_columns(self) -> None:
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        pad = 2 * self.view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 16
+        label = max((metrics.horizontalAdvance(n) for n in self._names), default=40)
+        header.resizeSection(0, max(label + 12 + pad, metrics.horizontalAdvance("Label") + pad))
+        digits = "8" * max(len(str(self._longest_offset)), 3)
+        header.resizeSection(
+            2,
+            max(
+                metrics.horizontalAdvance(f"{digits}–{digits}"),
+                metrics.horizontalAdvance("Offsets"),
+            )
+            + pad,
+        )
+        header.resizeSection(3, metrics.horizontalAdvance("Sentence") + pad)
 
     def _label_filter_changed(self, _index: int) -> None:
         self.proxy.set_label(self.label_filter.currentData())

@@ -1,0 +1,44 @@
+"""Every key of the window's menus, in one place (labels take theirs from the tag set).
+
+Single letters are safe while reading: the document view is read-only, so it never
+takes a printable key as text, and the filter box (a text field) keeps them for typing.
+Next/previous span use J/K rather than Tab or arrows, which move the text cursor; the
+document keys use Ctrl+PgDown/PgUp, which a text view does not bind.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+StandardKey = QKeySequence.StandardKey
+
+KEYS: dict[str, list[StandardKey | str]] = {
+    "file.new": [StandardKey.New],
+    "file.open": [StandardKey.Open],
+    "file.import": ["Ctrl+I"],
+    "file.export": ["Ctrl+E"],
+    "file.quit": [StandardKey.Quit, "Ctrl+Q"],
+    "edit.undo": ["Ctrl+Z"],
+    "edit.redo": ["Ctrl+Shift+Z", "Ctrl+Y"],
+    "edit.delete": ["Delete", "Backspace"],
+    "edit.selectSentence": ["S"],
+    "edit.nextSpan": ["J"],
+    "edit.previousSpan": ["K"],
+    "edit.nextDocument": ["Ctrl+PgDown"],
+    "edit.previousDocument": ["Ctrl+PgUp"],
+    "view.zoomIn": ["Ctrl++", "Ctrl+="],
+    "view.zoomOut": ["Ctrl+-"],
+    "view.zoomReset": ["Ctrl+0"],
+    "help.shortcuts": ["F1"],
+}
+
+
+def sequences(name: str) -> list[QKeySequence]:
+    """The key sequences of action ``name``, without duplicates or empty ones (a
+    standard key may be the same as the explicit one, or nothing on a platform)."""
+    out: list[QKeySequence] = []
+    for key in KEYS.get(name, []):
+        seq = QKeySequence(key)
+        if not seq.isEmpty() and seq not in out:
+            out.append(seq)
+    return out

@@ -1,0 +1,109 @@
+"""The span table on its own: order, sorting, filtering, and selection without loops."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.domain.model import Span
+from annotator.ui.span_table import ID_ROLE, SpanTable
+
+COLORS = {"speaker": "#0072B2", "commitment": "#D55E00", "entity": "#009E73"}
+SENTENCES = [(0, 40), (41, 90), (91, 200)]
+
+
+def span(id_: int, label: str, start: int, end: int, text: str = "") -> Span:
+    return Span(id_, 1, label, start, end, text or f"t{id_}")
+
+
+def shown_ids(table: SpanTable) -> list[int]:
+    return table.visible_span_ids()
+
+
+def make(qtbot: QtBot) -> SpanTable:
+    table = SpanTable()
+    qtbot.addWidget(table)
+    table.set_labels(list(COLORS), COLORS)
+    table.set_spans(
+        [
+            span(3, "entity", 95, 99, "Cairo"),
+            span(1, "speaker", 0, 9, "Li Wenhua"),
+            span(2, "commitment", 45, 80, "will send a delegation"),
+        ],
+        SENTENCES,
+        COLORS,
+    )
+    table.resize(500, 300)
+    table.show()
+    return table
+
+
+def test_rows_follow_the_text_and_show_sentence_numbers(qtbot: QtBot) -> None:
+    table = make(qtbot)
+    assert shown_ids(table) == [1, 2, 3]
+    model = table.view.model()
+    assert [model.index(r, 3).data() for r in range(3)] == ["1", "2", "3"]
+    assert model.index(0, 2).data() == "0–9"
+    table.add_span(span(4, "entity", 41, 44, "She"))
+    assert shown_ids(table) == [1, 4, 2, 3]
+    table.remove_span(2)
+    assert shown_ids(table) == [1, 4, 3]
+    assert table.count_label.text() == "3 spans"
+
+
+def test_sorting_is_done_by_the_model_and_new_rows_keep_the_order(qtbot: QtBot) -> None:
+    table = make(qtbot)
+    table.select_span(2)
+    table.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert shown_ids(table) == [2, 1, 3]  # "will send…", "Li Wenhua", "Cairo"
+    table.add_span(span(5, "entity", 120, 126, "Mansour"))
+    assert shown_ids(table) == [2, 5, 1, 3]
+    # The selection stays on the same span through the re-sort.
+    assert table.view.currentIndex().data(ID_ROLE) == 2
+    table.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [table.view.model().index(r, 0).data() for r in range(4)] == [
+        "commitment",
+        "entity",
+        "entity",
+        "speaker",
+    ]
+    table.update_span(span(1, "commitment", 0, 9, "Li Wenhua"))  # relabel moves the row
+    assert shown_ids(table)[:2] == [1, 2]
+
+
+def test_label_filter(qtbot: QtBot) -> None:
+    table = make(qtbot)
+    table.label_filter.setCurrentIndex(table.label_filter.findText("entity"))
+    assert shown_ids(table) == [3]
+    assert table.count_label.text() == "1 of 3 spans"
+    table.add_span(span(6, "speaker", 100, 105))
+    assert shown_ids(table) == [3]
+    table.update_span(span(6, "entity", 100, 105))
+    assert shown_ids(table) == [3, 6]
+
+
+def test_user_choice_emits_once_and_programmatic_choice_not_at_all(qtbot: QtBot) -> None:
+    table = make(qtbot)
+    chosen: list[int] = []
+    table.spanChosen.connect(chosen.append)
+    table.select_span(3)
+    table.select_span(None)
+    assert chosen == []
+    rect = table.view.visualRect(table.view.model().index(1, 1))
+    qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert chosen and set(chosen) == {2}
+    chosen.clear()
+    qtbot.keyClick(table.view, Qt.Key.Key_Down)
+    assert chosen == [3]
+
+
+def test_fifty_thousand_spans_load_quickly(qtbot: QtBot) -> None:
+    import time
+
+    table = make(qtbot)
+    many = [span(i + 10, "entity", i * 10, i * 10 + 5) for i in range(50_000)]
+    started = time.perf_counter()
+    table.set_spans(many, SENTENCES, COLORS)
+    qtbot.wait(1)
+    assert table.view.model().rowCount() == 50_000
+    assert time.perf_counter() - started < 2.0
