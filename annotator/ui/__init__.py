@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,4 +58,10 @@ def run_app(db_path: Path | str | None = None) -> int:
         return 1
     window.show()
     window.view.setFocus()
+    if os.environ.get("ANNOTATOR_EXIT_AFTER_PAINT"):
+        # For the start-up benchmark: stop once the first frame is painted.
+        app.processEvents()
+        window.repaint()
+        window.close()
+        return 0
     return int(app.exec())

@@ -47,7 +47,9 @@ class SpanTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._spans: list[Span] = []
-        self._rows: dict[int, int] = {}
+        # id -> span; a span's row is found by binary search on its (unique) sort key, so
+        # adding or removing one row costs O(log n), not a re-index of 50,000 rows.
+        self._by_id: dict[int, Span] = {}
         self._sentence_starts: list[int] = []
         self._sentence_ends: list[int] = []
         self._colors: dict[str, str] = {}
@@ -136,8 +138,8 @@ class SpanTableModel(QAbstractTableModel):
         self._spans.sort(key=self._key, reverse=self._descending)
         self._reindex()
         moved_to = [
-            self.index(self._rows[span_id], index.column())
-            if span_id is not None and span_id in self._rows
+            self.index(row, index.column())
+            if span_id is not None and (row := self.row_of(span_id)) is not None
             else QModelIndex()
             for index, span_id in zip(persistent, ids, strict=True)
         ]
@@ -154,30 +156,37 @@ class SpanTableModel(QAbstractTableModel):
         return list(self._spans)
 
     def row_of(self, span_id: int) -> int | None:
-        return self._rows.get(span_id)
+        span = self._by_id.get(span_id)
+        if span is None:
+            return None
+        row = self._search(self._key(span), after_equal=False)
+        if row < len(self._spans) and self._spans[row].id == span_id:
+            return row
+        return None
 
     def add_span(self, span: Span) -> None:
-        if span.id in self._rows:
+        if span.id in self._by_id:
             self.update_span(span)
             return
-        row = self._insertion_row(span)
+        row = self._search(self._key(span), after_equal=True)
         self.beginInsertRows(QModelIndex(), row, row)
         self._spans.insert(row, span)
-        self._reindex()
+        if span.id is not None:
+            self._by_id[span.id] = span
         self.endInsertRows()
 
     def remove_span(self, span_id: int) -> None:
-        row = self._rows.get(span_id)
+        row = self.row_of(span_id)
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._spans[row]
-        self._reindex()
+        del self._by_id[span_id]
         self.endRemoveRows()
 
     def update_span(self, span: Span) -> None:
         assert span.id is not None
-        row = self._rows.get(span.id)
+        row = self.row_of(span.id)
         if row is None:
             self.add_span(span)
             return
@@ -187,6 +196,7 @@ class SpanTableModel(QAbstractTableModel):
             self.add_span(span)
             return
         self._spans[row] = span
+        self._by_id[span.id] = span
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def sentence_number(self, offset: int) -> int | None:
@@ -206,15 +216,24 @@ class SpanTableModel(QAbstractTableModel):
             return (self.sentence_number(span.start) or 0, *position)
         return position
 
-    def _insertion_row(self, span: Span) -> int:
-        keys = [self._key(s) for s in self._spans]
-        key = self._key(span)
-        if not self._descending:
-            return bisect.bisect_right(keys, key)
-        return len(keys) - bisect.bisect_left(keys[::-1], key)
+    def _search(self, key: tuple[Any, ...], *, after_equal: bool) -> int:
+        """The row where ``key`` belongs in the current order (binary search)."""
+        lo, hi = 0, len(self._spans)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            here = self._key(self._spans[mid])
+            if self._descending:
+                before = here < key or (not after_equal and here == key)
+            else:
+                before = here > key or (not after_equal and here == key)
+            if before:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
     def _reindex(self) -> None:
-        self._rows = {s.id: i for i, s in enumerate(self._spans) if s.id is not None}
+        self._by_id = {s.id: s for s in self._spans if s.id is not None}
 
     def _icon(self, label: str) -> QIcon:
         icon = self._icons.get(label)
