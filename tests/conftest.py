@@ -7,6 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# A busy 2-core CI machine makes single examples slow now and then; a timing deadline
+# would turn that into a failure that says nothing about the code.
+settings.register_profile(
+    "annotator", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("annotator")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the real user's settings and default project.
