@@ -11,9 +11,7 @@ from hypothesis import HealthCheck, settings
 
 # A busy 2-core CI machine makes single examples slow now and then; a timing deadline
 # would turn that into a failure that says nothing about the code.
-settings.register_profile(
-    "annotator", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("annotator", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("annotator")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,7 +20,9 @@ os.environ.setdefault("ANNOTATOR_USER", "tester")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
