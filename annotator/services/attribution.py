@@ -6,6 +6,7 @@ Every command applies and reverts itself inside one transaction, like those in
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,12 @@ class AttachEntity:
 
     def _target(self, store: Store) -> Entity:
         if self.created is not None:  # redo: the same entity, the same id
-            return store.insert_entity(self.created)
+            assert self.created.id is not None
+            with contextlib.suppress(AnnotatorError):
+                # Still there: a mention tagged in another window kept it on undo.
+                return store.get_entity(self.created.id)
+            # Another window may have made one of the same name meanwhile: join it.
+            return store.find_entity(self.created.name) or store.insert_entity(self.created)
         if self.entity_id is not None:
             return store.get_entity(self.entity_id)
         if not self.name or not self.name.strip():
@@ -87,8 +93,12 @@ class AttachEntity:
                 store.insert_entity(orphan)
             for span_id, entity_id in self.before.items():
                 store.set_span_entity((span_id,), entity_id)
-            if self.created is not None and self.created.id is not None:
-                store.delete_entity(self.created.id)
+            made = self.created.id if self.created is not None else None
+            if made is not None and self.entity_id == made:
+                # Made by this command, it goes with it, unless a mention tagged since in
+                # another window (same project file) uses it: that mention keeps it.
+                if not store.mentions(made):
+                    store.delete_entity(made)
             elif self.entity_id is not None and self.aliases_before is not None:
                 store.update_entity(self.entity_id, aliases=self.aliases_before)
             updated = tuple(store.get_span(i) for i in self.span_ids)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
+import secrets
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -28,18 +31,17 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     SQLite database, not a project, damaged, from a newer version, or not writable.
     """
     path = Path(path)
-    if path.exists():
-        if path.is_dir():
-            raise ProjectError(f"{path}: is a folder, not a project file")
-        version = inspect_project(path)
-        _check_writable(path)
-    else:
+    if not path.exists():
         if not create:
             raise ProjectError(f"{path}: no such project file")
         if not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         _check_writable(path)
-        version = 0
+        _create(path)
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    version = inspect_project(path)
+    _check_writable(path)
     try:
         db = _connect(path)
     except sqlite3.Error as exc:
@@ -185,14 +187,77 @@ def _connect(path: Path) -> Database:
     return db
 
 
+def _create(path: Path) -> None:
+    """Make a new, empty project at ``path`` in one step.
+
+    The project is built beside ``path`` under a temporary name and moved into place
+    only once it is complete, so a crash (or a full disk) while creating never leaves a
+    half-made file under the project's name, which the next start would refuse.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    try:
+        db = _connect(temporary)
+        try:
+            _migrate(db)
+        finally:
+            db.close()  # the last connection checkpoints and removes the -wal
+        _fsync(temporary)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another program created it meanwhile: open that one
+        except OSError:  # no hard links here (FAT, some network shares)
+            if not path.exists():
+                os.replace(temporary, path)
+        _fsync(path.parent)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot be created as a project ({exc})") from exc
+    except ProjectError as exc:  # it names the temporary file; say which one was meant
+        reason = str(exc).split(": ", 1)[-1]
+        raise ProjectError(f"{path}: {reason}") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot be created ({exc.strerror})") from exc
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{temporary}{suffix}")
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (best effort: not every OS allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _migrate(db: Database) -> None:
-    fresh = db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
+    if _up_to_date(db):
+        return  # the usual case: opening writes nothing, and waits for no other writer
     with write_transaction(db):
-        if fresh:
+        # Checked again under the write lock: another program may have just done it.
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    MIGRATIONS.apply(db)
-    with write_transaction(db):
+        MIGRATIONS.apply(db)
         db.execute(f"PRAGMA user_version={schema_version()}")
+
+
+def _up_to_date(db: Database) -> bool:
+    return (
+        db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        and db.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+        and not MIGRATIONS.pending(db)
+    )
+
+
+# How deep the current write_transaction() nests, per Database (it has no __slots__).
+_DEPTH = "_annotator_write_depth"
 
 
 @contextlib.contextmanager
@@ -201,24 +266,121 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
     A deferred ``BEGIN`` (what ``db.atomic()`` issues) that reads and then writes can
     fail at once with SQLITE_BUSY when another process committed in between, without
-    waiting for the busy timeout; taking the lock first makes a second writer wait.
-    Nested calls become savepoints through ``db.atomic()``.
+    waiting for the busy timeout; taking the lock first makes a second writer wait (up
+    to ``BUSY_TIMEOUT_MS``). Nested calls become savepoints through ``db.atomic()``.
+
+    The outermost call commits; when it returns, the action is on disk
+    (``synchronous=FULL``). A transaction left open by someone else (a ROLLBACK that
+    failed after a disk error, a stray ``BEGIN``) is ended first, never joined: joined,
+    every later action would become a savepoint of a transaction that never commits.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
+    depth: int = getattr(db, _DEPTH, 0)
+    if depth:
+        if not db.conn.in_transaction:
+            # SQLite already rolled the action back (after a disk error, say) and the
+            # caller went on inside it: refuse rather than start a stray transaction.
+            raise sqlite3.OperationalError("the transaction was rolled back by an error")
+        setattr(db, _DEPTH, depth + 1)
+        try:
+            with db.atomic():
+                yield db
+        finally:
+            setattr(db, _DEPTH, depth)
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
+    _begin_immediate(db)
+    setattr(db, _DEPTH, 1)
     try:
         yield db
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        _rollback(db)
         raise
     else:
         try:
             db.conn.execute("COMMIT")
         except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
+            _rollback(db)
             raise
+    finally:
+        setattr(db, _DEPTH, 0)
+
+
+def _begin_immediate(db: Database) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``BUSY_TIMEOUT_MS`` for another writer.
+
+    SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so
+    a writer that commits back to back (an import, another window) can keep this one
+    waiting for a second or more, and past the timeout under a long import. Trying
+    again every 0.2-1 ms (randomised) gets in at the first gap between its transactions.
+    (Two processes committing back to back on a 2-core machine: slowest wait ~0.5-1 s
+    with SQLite's handler, ~25-120 ms this way.) A wait past the timeout raises
+    SQLITE_BUSY, which the store reports as "busy; try again" with nothing changed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    conn = db.conn
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0.0002, 0.001))
+    finally:
+        # Other statements (reads while a WAL is recovered, say) keep SQLite's handler.
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY: another connection holds the lock (not SQLITE_LOCKED, which waiting
+    on this connection would never clear)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF == 5
+    return "database is locked" in str(exc)
+
+
+def _rollback(db: Database) -> None:
+    """Roll back if SQLite has not already; never hide the error that led here."""
+    if db.conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            db.conn.execute("ROLLBACK")
+
+
+# Tables whose rows undo/redo deletes and re-inserts under their old ids.
+ID_TABLES = ("spans", "links", "entities", "labels")
+
+
+def claim_ids(db: Database, table: str, wanted: Sequence[int | None]) -> list[int]:
+    """Ids for rows about to be inserted into ``table``: new ones never used before.
+
+    Call inside the action's transaction. An ``int`` in ``wanted`` (redo putting a row
+    back) is kept; each ``None`` gets an id above every id the table has ever held.
+    SQLite alone would hand out ``max(id) + 1`` again after the newest row is deleted,
+    so a second window (or the command line) could take the id of a span this window
+    deleted, and this window's undo could then never put it back. The high-water mark
+    lives in ``meta`` (``AUTOINCREMENT`` would need every table rebuilt).
+    """
+    if table not in ID_TABLES:
+        raise ValueError(f"ids of {table!r} are not tracked")
+    key = f"id_high_water.{table}"
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    newest = db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+    last = max(int(row[0]) if row else 0, int(newest))
+    ids: list[int] = []
+    for id_ in wanted:
+        if id_ is None:
+            last += 1
+            ids.append(last)
+        else:
+            ids.append(id_)
+            last = max(last, id_)
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, str(last)],
+    )
+    return ids

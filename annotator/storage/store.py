@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -24,7 +25,8 @@ from annotator.domain.model import (
     TagSet,
     check_offsets,
 )
-from annotator.storage.connection import open_database, write_transaction
+from annotator.storage.bulk import BulkQueries
+from annotator.storage.connection import claim_ids, open_database, write_transaction
 from annotator.storage.entities import EntityQueries
 from annotator.storage.labels import LabelQueries
 
@@ -39,12 +41,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Store(EntityQueries, LabelQueries):
+class Store(EntityQueries, LabelQueries, BulkQueries):
     """A project file. Open with :meth:`open`; close with :meth:`close`."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self._text_cache: tuple[int, str] | None = None
         self._label_ids: dict[str, int] = {}
         self._label_names: dict[int, str] = {}
         self._load_label_cache()
@@ -95,11 +98,12 @@ class Store(EntityQueries, LabelQueries):
             position = self.db.execute(
                 "SELECT coalesce(max(position), -1) + 1 FROM labels"
             ).fetchone()[0]
-            cursor = self.db.execute(
+            (label_id,) = claim_ids(self.db, "labels", [label.id])
+            self.db.execute(
                 "INSERT INTO labels (id, name, color, shortcut, attributes, links, position, "
                 "registry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    label.id,
+                    label_id,
                     label.name,
                     label.color,
                     label.shortcut,
@@ -110,7 +114,7 @@ class Store(EntityQueries, LabelQueries):
                 ],
             )
         self._load_label_cache()
-        return _replace_id(label, int(cursor.lastrowid or 0))
+        return _replace_id(label, label_id)
 
     def label_id(self, name: str) -> int:
         try:
@@ -203,12 +207,13 @@ class Store(EntityQueries, LabelQueries):
         check_offsets(doc_text, span.start, span.end, span.text)
         stamp = now()
         with self.transaction():
-            cursor = self.db.execute(
+            (span_id,) = claim_ids(self.db, "spans", [span.id])
+            self.db.execute(
                 'INSERT INTO spans (id, document_id, label_id, start, "end", text, attributes, '
                 "note, origin, annotator, created_at, updated_at, entity_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    span.id,
+                    span_id,
                     span.document_id,
                     self.label_id(span.label),
                     span.start,
@@ -223,7 +228,7 @@ class Store(EntityQueries, LabelQueries):
                     span.entity_id,
                 ],
             )
-        return self.get_span(int(cursor.lastrowid or 0))
+        return self.get_span(span_id)
 
     def insert_spans(self, spans: Iterable[Span], *, text: str) -> int:
         """Bulk insert for importers: every span is checked against ``text`` first."""
@@ -249,6 +254,8 @@ class Store(EntityQueries, LabelQueries):
                 )
             )
         with self.transaction():
+            ids = claim_ids(self.db, "spans", [row[0] for row in rows])
+            rows = [(id_, *row[1:]) for id_, row in zip(ids, rows, strict=True)]
             self.db.conn.executemany(
                 'INSERT INTO spans (id, document_id, label_id, start, "end", text, attributes, '
                 "note, origin, annotator, created_at, updated_at, entity_id) "
@@ -320,11 +327,12 @@ class Store(EntityQueries, LabelQueries):
 
     def insert_link(self, link: Link) -> Link:
         with self.transaction():
-            cursor = self.db.execute(
+            (link_id,) = claim_ids(self.db, "links", [link.id])
+            self.db.execute(
                 "INSERT INTO links (id, source_id, target_id, type) VALUES (?, ?, ?, ?)",
-                [link.id, link.source_id, link.target_id, link.type],
+                [link_id, link.source_id, link.target_id, link.type],
             )
-        return Link(int(cursor.lastrowid or 0), link.source_id, link.target_id, link.type)
+        return Link(link_id, link.source_id, link.target_id, link.type)
 
     def delete_link(self, link_id: int) -> None:
         with self.transaction():
@@ -376,31 +384,87 @@ class Store(EntityQueries, LabelQueries):
         )
 
     def _document_text(self, doc_id: int) -> str:
+        # A document's text never changes after import, so the last one read is kept:
+        # tagging a 5 MB document must not read 5 MB per span.
+        cached = self._text_cache
+        if cached is not None and cached[0] == doc_id:
+            return cached[1]
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise AnnotatorError(f"the project has no document {doc_id}")
-        return str(row[0])
+        self._text_cache = (doc_id, str(row[0]))
+        return self._text_cache[1]
 
 
 @contextlib.contextmanager
 def _guarded(db: Database, path: Path | None) -> Iterator[Database]:
-    """A write transaction whose SQLite failures become messages for the user."""
+    """A write transaction whose SQLite failures become messages for the user.
+
+    Whatever the failure, the action is rolled back whole: what was saved before stays.
+    """
+    if path is not None and not db.conn.in_transaction and not _still_writable(path):
+        # The file was made read-only (or its disk remounted read-only) since it was
+        # opened. SQLite would go on appending to the -wal beside it; stop instead, so
+        # a copy of the file alone still holds everything.
+        raise ProjectError(
+            f"{path}: the project file cannot be written any more (it is read-only now); "
+            "this change was not saved, everything before it is safe in the file"
+        )
     try:
         with write_transaction(db):
             yield db
     except sqlite3.IntegrityError as exc:
         raise OffsetError(f"the change breaks a rule of the project ({exc})") from exc
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "readonly" in text or "read-only" in text:
-            raise ProjectError(f"{path}: the project file cannot be written ({text})") from exc
-        if "disk is full" in text or "full" in text:
-            raise ProjectError(f"{path}: the disk is full; nothing was changed") from exc
-        if "locked" in text or "busy" in text:
-            raise ProjectError(
-                f"{path}: another program kept the project busy; try again ({text})"
-            ) from exc
-        raise ProjectError(f"{path}: the change could not be saved ({text})") from exc
+    except sqlite3.Error as exc:
+        raise _storage_error(exc, path) from exc
+
+
+def _still_writable(path: Path) -> bool:
+    try:
+        return os.access(path, os.W_OK)
+    except OSError:  # pragma: no cover - access() reports, it does not raise
+        return False
+
+
+# Primary SQLite result codes (the low byte of an extended code).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def _storage_error(exc: sqlite3.Error, path: Path | None) -> ProjectError:
+    """The message a user sees when SQLite could not save an action (rolled back)."""
+    text = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == _SQLITE_FULL or (primary is None and "full" in text):
+        return ProjectError(
+            f"{path}: the disk is full; nothing was changed (free some space and try again)"
+        )
+    if primary == _SQLITE_READONLY or (primary is None and "readonly" in text):
+        return ProjectError(
+            f"{path}: the project file cannot be written ({text}); this change was not "
+            "saved, everything before it is safe in the file"
+        )
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or (
+        primary is None and ("locked" in text or "busy" in text)
+    ):
+        return ProjectError(f"{path}: another program kept the project busy; try again ({text})")
+    if text.startswith("unsafe use of"):  # trusted_schema=OFF refused the file's own SQL
+        return ProjectError(
+            f"{path}: the project file holds a trigger or view that calls a function "
+            f"this program does not run from a file ({text}); nothing was changed"
+        )
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return ProjectError(
+            f"{path}: the project file is damaged ({text}); the change was not saved. "
+            "Keep a copy of the file before doing anything else with it"
+        )
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return ProjectError(
+            f"{path}: the project file could not be written ({text}; is the disk full, "
+            "read-only or disconnected?); the change may not have been saved"
+        )
+    return ProjectError(f"{path}: the change could not be saved ({text})")
 
 
 def _label_from_row(row: Sequence[Any]) -> Label:
