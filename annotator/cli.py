@@ -85,19 +85,79 @@ def gui(db_path: Path | None, files: tuple[Path, ...]) -> None:
     sys.exit(run_app(path))
 
 
+EXPORT_FORMATS = ["csv", "jsonl", "brat", "conll", "spacy", "labelstudio", "doccano"]
+EXPORT_TABLES = ["spans", "commitments", "sentences", "entities"]
+
+
+class _ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and when not ``--quiet``."""
+
+    def __init__(self, label: str, *, quiet: bool) -> None:
+        self.label = label
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self.enabled or total <= 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total,
+                label=self.label,
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda item: Path(item).name[:40] if item else "",
+            )
+            self.bar.__enter__()
+        self.bar.update(max(0, done - self.bar.pos), current_item=name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @cli.command("import")
 @db_option
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors, warnings and the summary.")
+@click.option(
+    "--text-field",
+    metavar="NAME",
+    help="The text column of CSV/TSV corpora (default: text), the text key of JSONL "
+    "corpora and of Label Studio tasks.",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0, min_open=True),
+    default=200,
+    show_default=True,
+    metavar="MB",
+    help="Refuse files larger than this.",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_(db_path: Path | None, quiet: bool, paths: tuple[Path, ...]) -> None:
-    """Import text files (.txt, .md), doccano JSONL, or folders of them."""
-    from annotator.services.importing import import_paths
+def import_(
+    db_path: Path | None,
+    quiet: bool,
+    text_field: str | None,
+    max_size: float,
+    paths: tuple[Path, ...],
+) -> None:
+    """Import documents, corpora, annotated files, or folders of them.
 
+    Text (.txt, .md), web pages (.html), Word (.docx), PDF (.pdf), corpora (.csv, .tsv,
+    .jsonl with --text-field), and annotations: annotator or doccano JSONL (.jsonl),
+    Label Studio JSON (.json), brat standoff (.ann beside its .txt).
+    """
+    from annotator.services.importing import ImportLimits, import_paths
+
+    bar = _ProgressBar("Importing", quiet=quiet)
     with user_errors():
         store = _open(db_path)
         try:
-            report = import_paths(store, paths)
+            limits = ImportLimits(max_file_bytes=int(max_size * 1024 * 1024))
+            report = import_paths(store, paths, progress=bar, text_field=text_field, limits=limits)
         finally:
+            bar.close()
             store.close()
     _print_report(report, quiet=quiet)
     if not report.ok:
@@ -110,6 +170,8 @@ def _print_report(report: Any, *, quiet: bool) -> None:
             click.echo(f"imported  {name} (document {doc_id}; {detail})")
         for name, reason in report.skipped:
             click.echo(f"skipped   {name}: {reason}")
+    for _name, warning in getattr(report, "warnings", []):
+        click.echo(f"warning: {warning}", err=True)
     for _name, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     click.echo(report.summary(), err=True)
@@ -120,62 +182,75 @@ def _print_report(report: Any, *, quiet: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
-    help="Output format.",
+    help="Output format (see README: Export).",
 )
 @click.option(
     "--table",
-    type=click.Choice(["spans"]),
+    type=click.Choice(EXPORT_TABLES),
     default="spans",
     show_default=True,
-    help="Which table to export.",
+    help="Which table to export (CSV only).",
 )
 @click.option(
     "--out",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (default: standard output).",
+    type=click.Path(path_type=Path),
+    help="Write to this file, or folder for brat (default: standard output).",
 )
-@click.option("--bom", is_flag=True, help="Start the file with a UTF-8 BOM (for Excel).")
+@click.option("--bom", is_flag=True, help="Start the CSV file with a UTF-8 BOM (for Excel).")
 @click.option(
     "--no-neutralise",
     is_flag=True,
-    help="Do not prefix cells starting with = + - @ tab CR ' with an apostrophe.",
+    help="Do not prefix CSV cells starting with = + - @ tab CR ' with an apostrophe.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def export(
-    db_path: Path | None, fmt: str, table: str, out: Path | None, bom: bool, no_neutralise: bool
+    db_path: Path | None,
+    fmt: str,
+    table: str,
+    out: Path | None,
+    bom: bool,
+    no_neutralise: bool,
+    quiet: bool,
 ) -> None:
-    """Export a table of the project as CSV (offsets are code points, half-open)."""
-    from annotator.services.exporting import export_csv
+    """Export the project as CSV tables or in an annotation format.
 
+    Offsets are code points, half-open, in every format that has them.
+    """
+    from annotator.services.exporting import export as run_export
+
+    if fmt == "brat" and out is None:
+        raise click.ClickException("brat writes a folder of files: give it with --out DIR")
+    options = {"table": table, "bom": bom, "neutralise": not no_neutralise}
+    bar = _ProgressBar("Exporting", quiet=quiet)
     with user_errors():
         store = _open(db_path)
         try:
             if out is None:
                 # Written to a temporary file first, so a damaged span stops the export
-                # before a byte reaches standard output; then copied as UTF-8 bytes, the
-                # same as --out whatever the terminal's encoding.
-                with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-                    export_csv(store, spool, table=table, bom=bom, neutralise=not no_neutralise)
-                    spool.flush()
-                    spool.seek(0)
+                # before a byte reaches standard output; then copied as bytes.
+                with tempfile.TemporaryDirectory() as folder:
+                    target = Path(folder) / f"export.{fmt}"
+                    report = run_export(store, target, fmt, progress=bar, **options)
+                    bar.close()
                     sys.stdout.flush()
-                    shutil.copyfileobj(spool.buffer, sys.stdout.buffer)
+                    with target.open("rb") as handle:
+                        shutil.copyfileobj(handle, sys.stdout.buffer)
+                    sys.stdout.buffer.flush()
             else:
-                tmp = out.with_name(out.name + ".part")
-                try:
-                    with tmp.open("w", encoding="utf-8", newline="") as handle:
-                        count = export_csv(
-                            store, handle, table=table, bom=bom, neutralise=not no_neutralise
-                        )
-                    tmp.replace(out)
-                finally:
-                    tmp.unlink(missing_ok=True)
-                click.echo(f"{count} rows written to {out}", err=True)
+                report = run_export(store, out, fmt, progress=bar, **options)
         finally:
+            bar.close()
             store.close()
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if out is not None:
+        for extra in report.extra_files:
+            click.echo(f"also wrote {extra}", err=True)
+        click.echo(report.summary(), err=True)
 
 
 @cli.command()

@@ -131,7 +131,7 @@ def test_bad_files_are_refused_by_name_and_good_ones_still_imported(
         assert "\n" not in reason
     assert "binary" in reasons[str(binary)]
     assert "empty" in reasons[str(empty)]
-    assert "not a supported format" in reasons[str(pdf)]
+    assert "cannot be read as a PDF" in reasons[str(pdf)]  # a damaged PDF
     assert report.summary() == "2 imported, 0 skipped, 4 refused"
 
 
