@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.domain.model import Link, Span, check_offsets
+from annotator.domain.model import Link, Span
 from annotator.storage.connection import claim_ids
 
 
@@ -24,6 +23,9 @@ class BulkQueries:
 
     def _load_label_cache(self) -> None: ...  # provided by Store
 
+    def _write_spans(self, spans: Iterable[Span], *, text: str, keep_ids: bool) -> list[int]:
+        raise NotImplementedError  # provided by Store
+
     def reload_label_cache(self) -> None:
         """Read the label ids again (after a rolled-back savepoint that added labels)."""
         self._load_label_cache()
@@ -33,37 +35,7 @@ class BulkQueries:
 
         Ids are not kept: an imported span gets a fresh one.
         """
-        from annotator.storage.store import now
-
-        stamp = now()
-        rows = []
-        for span in spans:
-            check_offsets(text, span.start, span.end, span.text)
-            rows.append(
-                [
-                    span.document_id,
-                    self.label_id(span.label),
-                    span.start,
-                    span.end,
-                    span.text,
-                    json.dumps(span.attributes, ensure_ascii=False),
-                    span.note,
-                    span.origin,
-                    span.annotator,
-                    span.created_at or stamp,
-                    span.updated_at or stamp,
-                    span.entity_id,
-                ]
-            )
-        with self.transaction():
-            ids = claim_ids(self.db, "spans", [None] * len(rows))
-            self.db.conn.executemany(
-                'INSERT INTO spans (id, document_id, label_id, start, "end", text, attributes, '
-                "note, origin, annotator, created_at, updated_at, entity_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(id_, *row) for id_, row in zip(ids, rows, strict=True)],
-            )
-        return ids
+        return self._write_spans(spans, text=text, keep_ids=False)
 
     def import_links(self, links: Iterable[Link]) -> int:
         """Insert links (new ids); a link already there is not doubled. Return how many."""

@@ -204,47 +204,28 @@ class Store(EntityQueries, LabelQueries, BulkQueries):
         The offsets are checked against it before anything is written.
         """
         doc_text = text if text is not None else self._document_text(span.document_id)
-        check_offsets(doc_text, span.start, span.end, span.text)
-        stamp = now()
-        with self.transaction():
-            (span_id,) = claim_ids(self.db, "spans", [span.id])
-            self.db.execute(
-                'INSERT INTO spans (id, document_id, label_id, start, "end", text, attributes, '
-                "note, origin, annotator, created_at, updated_at, entity_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    span_id,
-                    span.document_id,
-                    self.label_id(span.label),
-                    span.start,
-                    span.end,
-                    span.text,
-                    json.dumps(span.attributes, ensure_ascii=False),
-                    span.note,
-                    span.origin,
-                    span.annotator,
-                    span.created_at or stamp,
-                    span.updated_at or stamp,
-                    span.entity_id,
-                ],
-            )
+        (span_id,) = self._write_spans([span], text=doc_text, keep_ids=True)
         return self.get_span(span_id)
 
     def insert_spans(self, spans: Iterable[Span], *, text: str) -> int:
-        """Bulk insert for importers: every span is checked against ``text`` first."""
+        """Bulk insert (ids kept when given): every span is checked against ``text`` first."""
+        return len(self._write_spans(spans, text=text, keep_ids=True))
+
+    def _write_spans(self, spans: Iterable[Span], *, text: str, keep_ids: bool) -> list[int]:
+        """Check every span against ``text``, then insert them all; return their ids."""
+        spans = list(spans)
         stamp = now()
         rows = []
         for span in spans:
             check_offsets(text, span.start, span.end, span.text)
             rows.append(
                 (
-                    span.id,
                     span.document_id,
                     self.label_id(span.label),
                     span.start,
                     span.end,
                     span.text,
-                    json.dumps(span.attributes, ensure_ascii=False),
+                    json.dumps(span.attributes, ensure_ascii=False) if span.attributes else "{}",
                     span.note,
                     span.origin,
                     span.annotator,
@@ -253,16 +234,16 @@ class Store(EntityQueries, LabelQueries, BulkQueries):
                     span.entity_id,
                 )
             )
+        wanted = [span.id for span in spans] if keep_ids else [None] * len(rows)
         with self.transaction():
-            ids = claim_ids(self.db, "spans", [row[0] for row in rows])
-            rows = [(id_, *row[1:]) for id_, row in zip(ids, rows, strict=True)]
+            ids = claim_ids(self.db, "spans", wanted)
             self.db.conn.executemany(
                 'INSERT INTO spans (id, document_id, label_id, start, "end", text, attributes, '
                 "note, origin, annotator, created_at, updated_at, entity_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                [(id_, *row) for id_, row in zip(ids, rows, strict=True)],
             )
-        return len(rows)
+        return ids
 
     def spans_of_label(self, name: str) -> list[Span]:
         rows = self.db.execute(
