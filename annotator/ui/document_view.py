@@ -119,6 +119,7 @@ class DocumentView(QPlainTextEdit):
         self._colors: dict[str, str] = {}
         self._brushes: dict[str, tuple[QColor, QColor]] = {}
         self._current: int | None = None
+        self._linked: frozenset[int] = frozenset()  # outlined dashed: the current's links
         self._geometry = LineGeometry(self)
 
         self._exact_mode = False  # set_exact_selection(True): never snap
@@ -255,6 +256,16 @@ class DocumentView(QPlainTextEdit):
             self._scroll_to(span.start)
         self.viewport().update()
 
+    def set_linked_spans(self, ids: Iterable[int]) -> None:
+        """Outline these spans with a dashed line (the current span's linked spans)."""
+        linked = frozenset(ids)
+        if linked != self._linked:
+            self._linked = linked
+            self.viewport().update()
+
+    def linked_spans(self) -> frozenset[int]:
+        return self._linked
+
     def span_at_cursor(self) -> int | None:
         """Id of the smallest span at the text cursor (the character after it, else
         the one before), or ``None``."""
@@ -319,6 +330,8 @@ class DocumentView(QPlainTextEdit):
         painter.setClipRect(clip)
         if pieces:
             self._draw_underlines(painter, pieces)
+            if self._linked:
+                self._draw_linked(painter, pieces)
         self._draw_snap_preview(painter, lines)
         painter.end()
 
@@ -629,6 +642,19 @@ class DocumentView(QPlainTextEdit):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect, _ in rects:
                 painter.drawRect(rect.adjusted(-1, -1, 1, 1))
+
+    def _draw_linked(self, painter: QPainter, pieces: list[tuple[Span, list[Piece]]]) -> None:
+        """A dashed outline, in the span's colour, around each linked span."""
+        pen = QPen()
+        pen.setWidthF(1.5)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for span, rects in pieces:
+            if span.id in self._linked and span.id != self._current:
+                pen.setColor(self._brush(span.label)[1])
+                painter.setPen(pen)
+                for rect, _ in rects:
+                    painter.drawRect(rect.adjusted(-2, -2, 2, 2))
 
     def _draw_snap_preview(self, painter: QPainter, lines: Lines) -> None:
         """Outline what a tag would cover when snapping changed the selection."""

@@ -32,6 +32,12 @@ VIEW_KEYS = (
     ("Clear the selection, then the chosen tag", "Esc"),
     ("Copy the selected text", QKeySequence.StandardKey.Copy),
     ("Zoom", "Ctrl+mouse wheel"),
+    ("Sentence mode: next / previous sentence", "Down / Up"),
+    ("Sentence mode: tag the whole sentence (again: untag)", "the label's key"),
+    ("Span panel: save a field", "Enter, Tab or leaving it; Ctrl+Enter in a note"),
+    ("Span panel links: go to / remove the link", "Enter / Del"),
+    ("Entity registry: rename, change the type", "F2"),
+    ("Entity registry: merge two entities", "select both (Ctrl+click), Merge"),
 )
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from annotator.services.exporting import export_spans_csv
+from annotator.services.exporting import export_csv
 from annotator.services.importing import SUPPORTED, ImportReport, import_paths
 from annotator.storage import Store
 
 IMPORT_FILTER = f"Documents ({' '.join('*' + s for s in SUPPORTED)});;All files (*)"
 SHOWN_FAILURES = 8
+#: File ▸ Export: the CSV tables offered, with their menu text.
+EXPORT_TABLES = {
+    "spans": "&Spans (CSV)…",
+    "commitments": "&Commitments with speakers (CSV)…",
+    "sentences": "S&entences with tags (CSV)…",
+    "entities": "E&ntities (CSV)…",
+}
 
 
 def import_with_progress(parent: QWidget, store: Store, paths: list[Path]) -> ImportReport:
@@ -51,16 +60,26 @@ def import_message(report: ImportReport) -> tuple[str, str, QMessageBox.Icon]:
     return text, details, icon
 
 
-def export_csv_file(store: Store, path: Path) -> int:
-    """Write every span as CSV to ``path`` through a temporary file; return the count.
+def export_csv_file(store: Store, path: Path, table: str = "spans") -> int:
+    """Write one table (:data:`EXPORT_TABLES`) as CSV to ``path``; return the row count.
 
     Raises the export's :class:`~annotator.domain.errors.AnnotatorError` or the
     file system's ``OSError``; ``path`` is then left as it was.
     """
+    return _write_atomically(path, lambda handle: export_csv(store, handle, table=table))
+
+
+def write_text_file(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file."""
+    _write_atomically(path, lambda handle: handle.write(text))
+
+
+def _write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write through ``<path>.part``, renamed over ``path`` only when complete."""
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            count = export_spans_csv(store, handle)
+            count = write(handle)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 Single letters are safe while reading: the document view is read-only, so it never
 takes a printable key as text, and the filter box (a text field) keeps them for typing.
 Next/previous span use J/K rather than Tab or arrows, which move the text cursor; the
-document keys use Ctrl+PgDown/PgUp, which a text view does not bind.
+document keys use Ctrl+PgDown/PgUp, which a text view does not bind. Ctrl+1/2/3 mark
+the document's status (the bare digits are the default labels' keys). Enter accepts a
+proposed speaker only in the text and the sentence list (elsewhere it confirms a field).
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ KEYS: dict[str, list[StandardKey | str]] = {
     "edit.previousSpan": ["K"],
     "edit.nextDocument": ["Ctrl+PgDown"],
     "edit.previousDocument": ["Ctrl+PgUp"],
+    "edit.status.todo": ["Ctrl+1"],
+    "edit.status.in_progress": ["Ctrl+2"],
+    "edit.status.done": ["Ctrl+3"],
+    "edit.span": ["E"],
+    "edit.documentNote": ["N"],
+    "labels.editTagset": ["Ctrl+T"],
+    "links.acceptSpeaker": ["Return", "Enter"],
+    "links.pickSpeaker": ["P"],
+    "links.binds": ["B"],
+    "links.is": ["I"],
+    "links.attach": ["A"],
+    "links.follow": ["L"],
+    "links.nextMention": ["M"],
+    "links.previousMention": ["Shift+M"],
+    "view.sentenceMode": ["F6"],
+    "view.entities": ["F7"],
     "view.zoomIn": ["Ctrl++", "Ctrl+="],
     "view.zoomOut": ["Ctrl+-"],
     "view.zoomReset": ["Ctrl+0"],

@@ -5,6 +5,10 @@ row) become service commands. Every command goes through the undo stack, which a
 it to the project file at once; the window then updates only what the command's
 :class:`~annotator.services.commands.Change` names.
 
+Who said what (the Span panel, links and speaker proposals, the entity registry, notes,
+sentence mode and the tag set editor) lives in :class:`AttributionController`: the window
+creates it, tells it what changed, and it runs its commands through :meth:`MainWindow.run`.
+
 Undo across documents: the undo stack is the project's, not a document's. When an undo
 or redo touches a document other than the open one, the window opens that document
 first, then applies the step, so the user always sees what changed.
@@ -27,10 +31,13 @@ from annotator.services.importing import ImportReport
 from annotator.services.project import current_annotator, open_project
 from annotator.storage import Store
 from annotator.ui import messages
+from annotator.ui.attribution_controller import AttributionController
 from annotator.ui.document_list import STATUS_TEXT, DocumentList
 from annotator.ui.document_view import DocumentView
+from annotator.ui.gc_pause import paused_gc
 from annotator.ui.help_dialog import ShortcutsDialog
 from annotator.ui.import_export import (
+    EXPORT_TABLES,
     IMPORT_FILTER,
     export_csv_file,
     import_message,
@@ -78,9 +85,12 @@ class MainWindow(QMainWindow):
         self.view = DocumentView(self)
         self.view.setPlaceholderText(EMPTY_PLACEHOLDER)
         self.span_table = SpanTable(self)
+        # Span panel, links, entity registry, notes, sentence mode and the tag set editor.
+        self.attribution = AttributionController(self)
+        panes = self.attribution.panes(self.document_list, self.view, self.span_table)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        for i, widget in enumerate((self.document_list, self.view, self.span_table)):
+        for i, widget in enumerate(panes):
             self.splitter.addWidget(widget)
             self.splitter.setCollapsible(i, i != 1)
             self.splitter.setStretchFactor(i, 1 if i == 1 else 0)
@@ -116,7 +126,15 @@ class MainWindow(QMainWindow):
         self.open_action = a("file.open", "&Open project…", self.choose_project)
         self.import_action = a("file.import", "&Import documents…", self.import_documents)
         self.import_folder_action = a("file.importFolder", "Import &folder…", self.import_folder)
-        self.export_action = a("file.export", "&Export CSV…", self.export_csv)
+        self.export_actions = {
+            table: a(
+                "file.export" if table == "spans" else f"file.export.{table}",
+                text,
+                lambda t=table: self.export_csv(t),
+            )
+            for table, text in EXPORT_TABLES.items()
+        }
+        self.export_action = self.export_actions["spans"]
         self.quit_action = a("file.quit", "&Quit", self.close)
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -173,7 +191,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("file.recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.import_folder_action, self.export_action])
+        file_menu.addActions([self.import_action, self.import_folder_action])
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.setObjectName("file.exportMenu")
+        export_menu.addActions(list(self.export_actions.values()))
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -193,6 +214,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        self.attribution.add_menus(bar, edit_menu, view_menu)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
@@ -242,6 +264,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.project_path.name} — annotator")
         self.setWindowFilePath(str(self.project_path))
         self.settings.note_project_opened(self.project_path)
+        self.attribution.reset()
         self._update_status()
 
     def _reload_tagset(self) -> None:
@@ -250,6 +273,8 @@ class MainWindow(QMainWindow):
         self.label_bar.set_tagset(self.tagset)
         self.labels_menu.clear()
         self.labels_menu.addActions(self.label_bar.label_actions())
+        self.labels_menu.addSeparator()
+        self.labels_menu.addActions(self.attribution.label_menu_actions())
         self.span_table.set_labels(self.tagset.names(), self.colors)
         self.view.set_colors(self.colors)
 
@@ -377,36 +402,38 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Import: {report.summary()}", 8000)
         return report
 
-    def export_csv(self) -> None:
-        path = self.ask_save_path("Export spans as CSV", "spans.csv", "CSV (*.csv)")
+    def export_csv(self, table: str = "spans") -> None:
+        path = self.ask_save_path(f"Export {table} as CSV", f"{table}.csv", "CSV (*.csv)")
         if path is not None:
-            self.export_to(path)
+            self.export_to(path, table)
 
-    def export_to(self, path: Path) -> int | None:
-        """Write every span as CSV to ``path``; None (and a message) if it failed."""
+    def export_to(self, path: Path, table: str = "spans") -> int | None:
+        """Write a table (spans, commitments, sentences, entities) as CSV to ``path``;
+        None (and a message) if it failed."""
         try:
-            count = export_csv_file(self.store, path)
+            count = export_csv_file(self.store, path, table)
         except (AnnotatorError, OSError) as exc:
             self.report_error("The export failed", exc)
             return None
-        self.statusBar().showMessage(f"{count} spans written to {path}", 8000)
+        self.statusBar().showMessage(f"{count} rows of {table} written to {path}", 8000)
         return count
 
     # -- documents -------------------------------------------------------------------
 
     def open_document(self, doc_id: int) -> bool:
         """Show document ``doc_id`` with its spans; return False if it cannot be read."""
-        try:
-            doc = self.store.get_document(doc_id)
-            spans = self.store.spans_for_document(doc_id)
-            sentences = self.store.sentences(doc_id)
-        except AnnotatorError as exc:
-            self.report_error("The document cannot be opened", exc)
-            return False
-        self.document = doc
-        self._spans = {s.id: s for s in spans if s.id is not None}
-        self.view.set_document(doc.text, spans, self.colors, sentences)
-        self.span_table.set_spans(spans, sentences, self.colors)
+        with paused_gc():  # tens of thousands of spans built at once: see gc_pause
+            try:
+                doc = self.store.get_document(doc_id)
+                spans = self.store.spans_for_document(doc_id)
+                sentences = self.store.sentences(doc_id)
+            except AnnotatorError as exc:
+                self.report_error("The document cannot be opened", exc)
+                return False
+            self.document = doc
+            self._spans = {s.id: s for s in spans if s.id is not None}
+            self.view.set_document(doc.text, spans, self.colors, sentences)
+            self.span_table.set_spans(spans, sentences, self.colors)
         self.document_list.select_document(doc_id)
         self.settings.set_last_document(self.project_path, doc_id)
         self._update_status()
@@ -445,6 +472,8 @@ class MainWindow(QMainWindow):
         """A label key or button: tag the selected words, or relabel the current span."""
         if self.document is None or self.document.id is None:
             self.statusBar().showMessage("Open a document first.", 4000)
+            return
+        if self.attribution.sentences.tag(label):  # sentence mode: the whole sentence
             return
         selected = self.view.selected_offsets()
         if selected is not None and selected[0] < selected[1]:
@@ -541,6 +570,7 @@ class MainWindow(QMainWindow):
         wide = change.labels or (change.documents and change.document_id is None)
         if wide and self.document is not None and self.document.id is not None:
             self.open_document(self.document.id)
+        self.attribution.after_change(change)
         self._mark_saved()
         self._update_status()
 
@@ -560,6 +590,11 @@ class MainWindow(QMainWindow):
         self.span_table.select_span(self.view.current_span_id())
         self._update_selection_label()
 
+    def show_span(self, span_id: int) -> None:
+        """Make ``span_id`` (of the open document) the chosen tag, in the text and table."""
+        self._span_chosen_in_table(span_id)
+        self.span_table.select_span(span_id)
+
     def _span_chosen_in_table(self, span_id: int) -> None:
         # A chosen tag and a text selection would compete for the next label key.
         self.view.clear_selection()
@@ -577,6 +612,7 @@ class MainWindow(QMainWindow):
     def _update_selection_label(self) -> None:
         selection = self._selection
         span_id = self.view.current_span_id()
+        self.attribution.current_span_changed(span_id)
         if selection is not None:
             start, end = selection
             self.selection_label.setText(f"chars {start}–{end}")
@@ -645,6 +681,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
+            self.attribution.commit_pending()
             self.save_state()
             self.undo_stack.clear()
             self.store.close()

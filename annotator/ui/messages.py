@@ -25,3 +25,19 @@ def show_message(
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def confirm(parent: QWidget, title: str, text: str, *, ok_text: str = "OK") -> bool:
+    """Ask a yes/no question (modal); True when the user chose ``ok_text``.
+
+    Callers reach it as ``messages.confirm`` so a test can replace it.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setObjectName("confirmBox")
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is ok

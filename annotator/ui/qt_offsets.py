@@ -20,8 +20,7 @@ from bisect import bisect_left
 
 __all__ = ["OffsetMap"]
 
-_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
-_CHUNK = 1 << 16
+_SURROGATE_LEADS = (b"\xd8", b"\xd9", b"\xda", b"\xdb")  # first byte of D800-DBFF
 
 
 def _odd_places(text: str) -> list[tuple[int, int]]:
@@ -29,19 +28,31 @@ def _odd_places(text: str) -> list[tuple[int, int]]:
 
     A non-BMP character takes 2 units; the "\\r" of "\\r\\n" takes 0, since Qt merges
     the pair into one separator (stored texts never hold "\\r", but a map that
-    silently drifted on one would be worse). Scanning 5 MB with a regex costs tens
-    of milliseconds, so only the 64K chunks whose UTF-16 length betrays a non-BMP
-    character are scanned: a few milliseconds for a text with few emoji.
+    silently drifted on one would be worse). A regex over 5 MB of text for non-BMP
+    characters costs ~40 ms; instead the text is encoded to UTF-16 (big-endian) once
+    and its high surrogates are found with ``bytes.find`` (memchr speed) on their
+    first byte, at even offsets only: ~12 ms for 5 MB with a few thousand emoji.
     """
     places: list[tuple[int, int]] = []
     if not text.isascii():
-        for base in range(0, len(text), _CHUNK):
-            chunk = text[base : base + _CHUNK]
-            if chunk.isascii():
-                continue
-            if len(chunk.encode("utf-16-le", "surrogatepass")) == 2 * len(chunk):
-                continue
-            places.extend((base + m.start(), 2) for m in _NON_BMP.finditer(chunk))
+        data = text.encode("utf-16-be", "surrogatepass")
+        if len(data) != 2 * len(text):  # some character takes two units
+            units: list[int] = []
+            find = data.find
+            for lead in _SURROGATE_LEADS:
+                at = find(lead)
+                while at >= 0:
+                    if not at & 1:  # the first byte of a unit, not the second
+                        units.append(at >> 1)
+                    at = find(lead, at + 1)
+            units.sort()
+            drift = 0  # non-BMP characters before: each one unit wider than a code point
+            for unit in units:
+                cp = unit - drift
+                # A lone surrogate in the text is one unit wide, like any BMP character.
+                if ord(text[cp]) > 0xFFFF:
+                    places.append((cp, 2))
+                    drift += 1
     if "\r" in text:  # memchr: far cheaper than searching for "\r\n"
         crs = [(m.start(), 0) for m in re.finditer("\r\n", text)]
         places = sorted(places + crs) if places else crs

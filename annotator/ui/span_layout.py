@@ -57,7 +57,8 @@ class SpanIndex:
         by_id = {s.id: s for s in spans}
         self._spans: dict[int, Span] = by_id  # type: ignore[assignment]
         # reading order; the sort is linear when spans come sorted, as storage gives them
-        order = sorted((s.start, -s.end, s.id) for s in by_id.values())  # type: ignore[misc]
+        order: list[_Key] = [(s.start, -s.end, s.id) for s in by_id.values()]  # type: ignore[misc]
+        order.sort()
         classes: list[list[_Key]] = [[] for _ in range(64)]
         appends = [c.append for c in classes]
         for key in order:

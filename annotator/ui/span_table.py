@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import Any
 
 from PySide6.QtCore import (
@@ -11,7 +12,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -33,6 +33,16 @@ from annotator.ui.label_bar import set_quiet, swatch_icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 3
+# Roles as plain ints (Qt passes ints; comparing them to enum members costs more).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLES = frozenset(
+    (_DISPLAY, _DECORATION, _ALIGNMENT, int(Qt.ItemDataRole.ToolTipRole), ID_ROLE, LABEL_ROLE)
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_POSITION = operator.attrgetter("start", "end", "id")  # _key of column 2, ids known
+_END = operator.attrgetter("end")
 ALL_LABELS = "All labels"
 TEXT_LIMIT = 160
 
@@ -40,13 +50,20 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class SpanTableModel(QAbstractTableModel):
-    """A table model over a plain list of spans, kept in document order."""
+    """A table model over a plain list of spans, kept in order, filtered by label itself.
+
+    The view shows this model directly: a ``QSortFilterProxyModel`` in between would ask
+    this (Python) model for its row and column counts twice for every cell it maps, and
+    a repaint of the table, which follows every new tag, would cost half as much again.
+    """
 
     COLUMNS = ("Label", "Text", "Offsets", "Sentence")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._spans: list[Span] = []
+        self._all: list[Span] = []  # every span, in the current order
+        self._spans: list[Span] = self._all  # the rows shown: ``_all`` unless filtered
+        self._label: str | None = None
         # id -> span; a span's row is found by binary search on its (unique) sort key, so
         # adding or removing one row costs O(log n), not a re-index of 50,000 rows.
         self._by_id: dict[int, Span] = {}
@@ -63,7 +80,7 @@ class SpanTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._spans)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else 4
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -82,12 +99,18 @@ class SpanTableModel(QAbstractTableModel):
             )[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called seven times per cell painted (font, colours, check state...): answer
+        # the roles this model has nothing for before looking at anything else.
+        if role not in _ROLES:
             return None
-        span = self._spans[index.row()]
+        row = index.row()
+        spans = self._spans
+        if not 0 <= row < len(spans):  # an invalid index has row -1
+            return None
+        span = spans[row]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == 0:
                 return span.label
             if column == 1:
@@ -96,17 +119,17 @@ class SpanTableModel(QAbstractTableModel):
                 return f"{span.start}–{span.end}"
             number = self.sentence_number(span.start)
             return "" if number is None else str(number)
+        if role == _DECORATION:
+            return self._icon(span.label) if column == 0 else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column >= 2 else None
         if role == ID_ROLE:
             return span.id
         if role == LABEL_ROLE:
             return span.label
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self._icon(span.label)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+        if column == 1:  # the tool tip
             text = span.text if len(span.text) <= 600 else span.text[:599] + "…"
             return f"{text}\n\n{span.label} · chars {span.start}–{span.end} · span {span.id}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     # -- our API ---------------------------------------------------------------------
@@ -117,26 +140,49 @@ class SpanTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._sentence_starts = [s for s, _ in sentences]
         self._sentence_ends = [e for _, e in sentences]
-        self._spans = sorted(spans, key=self._key, reverse=self._descending)
+        key: Any = self._key
+        if self._sort_column == 2 and all(s.id is not None for s in spans):
+            key = _POSITION  # the same order, without a Python call per span
+        self._all = sorted(spans, key=key, reverse=self._descending)
+        self._spans = self._filtered()
         self._colors = dict(colors)
         self._icons.clear()
         self._reindex()
         self.endResetModel()
+
+    def set_label(self, label: str | None) -> None:
+        """Show every span (``None``) or only those of one label."""
+        if label == self._label:
+            return
+        self.beginResetModel()
+        self._label = label
+        self._spans = self._filtered()
+        self.endResetModel()
+
+    def label(self) -> str | None:
+        return self._label
+
+    def total(self) -> int:
+        """How many spans the model holds, shown or not."""
+        return len(self._all)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the rows by a column (in Python: a proxy calling ``data()`` for every
         comparison takes seconds on a document with tens of thousands of spans)."""
         if not 0 <= column < len(self.COLUMNS):
             column = 2
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._sort_column, self._descending):
+            return  # the rows are kept in this order all along
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [
             self._spans[i.row()].id if 0 <= i.row() < len(self._spans) else None for i in persistent
         ]
         self._sort_column = column
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self._spans.sort(key=self._key, reverse=self._descending)
-        self._reindex()
+        self._descending = descending
+        self._all.sort(key=self._key, reverse=self._descending)
+        self._spans = self._filtered()
         moved_to = [
             self.index(row, index.column())
             if span_id is not None and (row := self.row_of(span_id)) is not None
@@ -153,13 +199,19 @@ class SpanTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._spans) - 1, 0))
 
     def spans(self) -> list[Span]:
+        """Every span the model holds (shown or not), in the current order."""
+        return list(self._all)
+
+    def shown_spans(self) -> list[Span]:
+        """The spans of the rows shown, in order."""
         return list(self._spans)
 
     def row_of(self, span_id: int) -> int | None:
+        """The row showing ``span_id``, or None (unknown, or filtered out)."""
         span = self._by_id.get(span_id)
         if span is None:
             return None
-        row = self._search(self._key(span), after_equal=False)
+        row = self._search(self._spans, self._key(span), after_equal=False)
         if row < len(self._spans) and self._spans[row].id == span_id:
             return row
         return None
@@ -168,36 +220,56 @@ class SpanTableModel(QAbstractTableModel):
         if span.id in self._by_id:
             self.update_span(span)
             return
-        row = self._search(self._key(span), after_equal=True)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._spans.insert(row, span)
-        if span.id is not None:
-            self._by_id[span.id] = span
+        key = self._key(span)
+        if self._spans is self._all:
+            row = self._search(self._all, key, after_equal=True)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._all.insert(row, span)
+        else:
+            self._all.insert(self._search(self._all, key, after_equal=True), span)
+            if not self._accepts(span):  # filtered out: no row to show
+                self._index_span(span)
+                return
+            row = self._search(self._spans, key, after_equal=True)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._spans.insert(row, span)
+        self._index_span(span)
         self.endInsertRows()
 
     def remove_span(self, span_id: int) -> None:
-        row = self.row_of(span_id)
-        if row is None:
+        span = self._by_id.get(span_id)
+        if span is None:
             return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._spans[row]
+        key = self._key(span)
+        at = self._search(self._all, key, after_equal=False)
+        row = self.row_of(span_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+        del self._all[at]
+        if row is not None and self._spans is not self._all:
+            del self._spans[row]
         del self._by_id[span_id]
-        self.endRemoveRows()
+        if row is not None:
+            self.endRemoveRows()
 
     def update_span(self, span: Span) -> None:
         assert span.id is not None
-        row = self.row_of(span.id)
-        if row is None:
+        old = self._by_id.get(span.id)
+        if old is None:
             self.add_span(span)
             return
-        if self._key(span) != self._key(self._spans[row]):
-            # The row's place in the order changes (a relabel, sorted by label).
+        if self._key(span) != self._key(old) or self._accepts(span) != self._accepts(old):
+            # The row's place in the order changes (a relabel, sorted by label), or the
+            # filter now hides or shows it.
             self.remove_span(span.id)
             self.add_span(span)
             return
-        self._spans[row] = span
+        self._all[self._search(self._all, self._key(old), after_equal=False)] = span
         self._by_id[span.id] = span
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        row = self.row_of(span.id)
+        if row is not None:
+            self._spans[row] = span
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def sentence_number(self, offset: int) -> int | None:
         """1-based number of the sentence holding ``offset``, or None between sentences."""
@@ -216,12 +288,12 @@ class SpanTableModel(QAbstractTableModel):
             return (self.sentence_number(span.start) or 0, *position)
         return position
 
-    def _search(self, key: tuple[Any, ...], *, after_equal: bool) -> int:
-        """The row where ``key`` belongs in the current order (binary search)."""
-        lo, hi = 0, len(self._spans)
+    def _search(self, spans: list[Span], key: tuple[Any, ...], *, after_equal: bool) -> int:
+        """The row where ``key`` belongs in ``spans`` (binary search, current order)."""
+        lo, hi = 0, len(spans)
         while lo < hi:
             mid = (lo + hi) // 2
-            here = self._key(self._spans[mid])
+            here = self._key(spans[mid])
             if self._descending:
                 before = here < key or (not after_equal and here == key)
             else:
@@ -232,44 +304,26 @@ class SpanTableModel(QAbstractTableModel):
                 lo = mid + 1
         return lo
 
+    def _accepts(self, span: Span) -> bool:
+        return self._label is None or span.label == self._label
+
+    def _filtered(self) -> list[Span]:
+        if self._label is None:
+            return self._all
+        return [s for s in self._all if s.label == self._label]
+
+    def _index_span(self, span: Span) -> None:
+        if span.id is not None:
+            self._by_id[span.id] = span
+
     def _reindex(self) -> None:
-        self._by_id = {s.id: s for s in self._spans if s.id is not None}
+        self._by_id = {s.id: s for s in self._all if s.id is not None}
 
     def _icon(self, label: str) -> QIcon:
         icon = self._icons.get(label)
         if icon is None:
             icon = self._icons[label] = swatch_icon(self._colors.get(label, "#888888"), 12)
         return icon
-
-
-class LabelFilterProxy(QSortFilterProxyModel):
-    """Shows every span, or only those of one label."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._label: str | None = None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # The source orders itself; this proxy keeps its order and only filters.
-        self.sourceModel().sort(column, order)
-
-    def set_label(self, label: str | None) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+
-            self.beginFilterChange()
-            self._label = label
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._label = label
-            self.invalidateRowsFilter()
-
-    def label(self) -> str | None:
-        return self._label
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self._label is None:
-            return True
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        return bool(index.data(LABEL_ROLE) == self._label)
 
 
 class SpanTable(QWidget):
@@ -285,8 +339,6 @@ class SpanTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = SpanTableModel(self)
-        self.proxy = LabelFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         self.label_filter = QComboBox(self)
         self.label_filter.setObjectName("spanLabelFilter")
@@ -298,7 +350,7 @@ class SpanTable(QWidget):
 
         self.view = QTableView(self)
         self.view.setObjectName("spanTable")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -319,13 +371,7 @@ class SpanTable(QWidget):
         self.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.view.clicked.connect(self._clicked)
-        # The proxy drops its rows while the source is still about to remove them, so
-        # count again when the source has finished.
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.model.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -360,7 +406,7 @@ class SpanTable(QWidget):
             self.label_filter.setCurrentIndex(max(index, 0))
         finally:
             self.label_filter.blockSignals(False)
-        self.proxy.set_label(self.label_filter.currentData())
+        self._set_filter(self.label_filter.currentData())
         self.model.set_colors(colors)
         self._names = list(names)
         self._fit_columns()
@@ -374,20 +420,23 @@ class SpanTable(QWidget):
             self.model.set_spans(spans, sentences, colors)
         finally:
             self._quiet = False
-        self._longest_offset = max((s.end for s in spans), default=0)
+        self._longest_offset = max(map(_END, spans), default=0)
         self._fit_columns()
 
     def add_span(self, span: Span) -> None:
         self._quietly(self.model.add_span, span)
+        self._update_count()
 
     def remove_span(self, span_id: int) -> None:
         if span_id == self._current:
             self._current = None
         self._quietly(self.model.remove_span, span_id)
+        self._update_count()
 
     def update_span(self, span: Span) -> None:
-        # The proxy's dynamic filter moves a relabelled row in or out of view by itself.
+        # The model moves a relabelled row in or out of the filter by itself.
         self._quietly(self.model.update_span, span)
+        self._update_count()
         if self._current is not None:
             self.select_span(self._current)
 
@@ -397,7 +446,7 @@ class SpanTable(QWidget):
         self._quiet = True
         try:
             selection = self.view.selectionModel()
-            index = self._proxy_index(span_id)
+            index = self._index_of(span_id)
             if index is None:
                 selection.clearSelection()
                 selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
@@ -416,7 +465,7 @@ class SpanTable(QWidget):
 
     def visible_span_ids(self) -> list[int]:
         """Span ids in the order the table shows them (sorted, filtered)."""
-        return [int(self.proxy.index(r, 0).data(ID_ROLE)) for r in range(self.proxy.rowCount())]
+        return [s.id for s in self.model.shown_spans() if s.id is not None]
 
     # -- internals -------------------------------------------------------------------
 
@@ -427,13 +476,13 @@ class SpanTable(QWidget):
         finally:
             self._quiet = False
 
-    def _proxy_index(self, span_id: int | None) -> QModelIndex | None:
+    def _index_of(self, span_id: int | None) -> QModelIndex | None:
         if span_id is None:
             return None
         row = self.model.row_of(span_id)
         if row is None:
             return None
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self.model.index(row, 0)
         return index if index.isValid() else None
 
     def _fit_columns(self) -> None:
@@ -454,13 +503,18 @@ class SpanTable(QWidget):
         header.resizeSection(3, metrics.horizontalAdvance("Sentence") + pad)
 
     def _label_filter_changed(self, _index: int) -> None:
-        self.proxy.set_label(self.label_filter.currentData())
+        self._set_filter(self.label_filter.currentData())
+
+    def _set_filter(self, label: str | None) -> None:
+        if label == self.model.label():
+            return
+        self._quietly(self.model.set_label, label)
         if self._current is not None:
             self.select_span(self._current)
         self._update_count()
 
     def _update_count(self, *_args: Any) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), self.model.total()
         text = f"{total} spans" if shown == total else f"{shown} of {total} spans"
         self.count_label.setText("1 span" if text == "1 spans" else text)
 
