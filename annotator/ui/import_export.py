@@ -1,19 +1,23 @@
-"""File ▸ Import and File ▸ Export, with a progress dialog and a report for the user."""
+"""File ▸ Import and File ▸ Export, with a progress dialog and a report for the user.
+
+The import and export services load every format module (PDF, Word, web pages...):
+a tenth of a second at start-up that the window does not need until File ▸ Import or
+Export is used, so they are imported inside the functions here, not at the top.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox
 
-from annotator.services.exporting import export_csv
-from annotator.services.importing import SUPPORTED, ImportReport, import_paths
 from annotator.storage import Store
 
-IMPORT_FILTER = f"Documents ({' '.join('*' + s for s in SUPPORTED)});;All files (*)"
+if TYPE_CHECKING:
+    from annotator.services.importing import ImportReport
+
 SHOWN_FAILURES = 8
 #: File ▸ Export: the CSV tables offered, with their menu text.
 EXPORT_TABLES = {
@@ -22,25 +26,6 @@ EXPORT_TABLES = {
     "sentences": "S&entences with tags (CSV)…",
     "entities": "E&ntities (CSV)…",
 }
-
-
-def import_with_progress(parent: QWidget, store: Store, paths: list[Path]) -> ImportReport:
-    """Import files and folders; a progress dialog appears if it takes a while."""
-    progress = QProgressDialog("Importing…", "", 0, 0, parent)
-    progress.setCancelButton(None)
-    progress.setMinimumDuration(800)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def step(done: int, total: int, name: str) -> None:
-        progress.setMaximum(total)
-        progress.setValue(done)
-        progress.setLabelText(f"Importing {Path(name).name}…" if name else "")
-
-    try:
-        return import_paths(store, paths, progress=step)
-    finally:
-        progress.close()
-        progress.deleteLater()
 
 
 def import_message(report: ImportReport) -> tuple[str, str, QMessageBox.Icon]:
@@ -66,6 +51,8 @@ def export_csv_file(store: Store, path: Path, table: str = "spans") -> int:
     Raises the export's :class:`~annotator.domain.errors.AnnotatorError` or the
     file system's ``OSError``; ``path`` is then left as it was.
     """
+    from annotator.services.exporting import export_csv
+
     return _write_atomically(path, lambda handle: export_csv(store, handle, table=table))
 
 
@@ -85,3 +72,17 @@ def _write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
         tmp.unlink(missing_ok=True)
         raise
     return count
+
+
+def import_filter() -> str:
+    """The file dialog filter for File ▸ Import: every supported extension."""
+    from annotator.services.importing import SUPPORTED
+
+    return f"Documents ({' '.join('*' + s for s in SUPPORTED)});;All files (*)"
+
+
+def __getattr__(name: str) -> Any:
+    # IMPORT_FILTER, as a constant, for code written before it became lazy.
+    if name == "IMPORT_FILTER":
+        return import_filter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

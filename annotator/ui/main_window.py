@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QUndoStack
@@ -27,7 +28,6 @@ from annotator import __version__
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import STATUSES, Document, Span, TagSet
 from annotator.services.commands import AddSpan, Change, Command, DeleteSpans, SetStatus, UpdateSpan
-from annotator.services.importing import ImportReport
 from annotator.services.project import current_annotator, open_project
 from annotator.storage import Store
 from annotator.ui import messages
@@ -38,23 +38,33 @@ from annotator.ui.gc_pause import paused_gc
 from annotator.ui.help_dialog import ShortcutsDialog
 from annotator.ui.import_export import (
     EXPORT_TABLES,
-    IMPORT_FILTER,
     export_csv_file,
+    import_filter,
     import_message,
-    import_with_progress,
 )
 from annotator.ui.keymap import sequences
 from annotator.ui.label_bar import LabelBar, set_quiet
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
+from annotator.ui.transfer import (
+    DropImporter,
+    ExportDialog,
+    export_in_background,
+    import_in_background,
+)
 from annotator.ui.undo import UndoableCommand
+
+if TYPE_CHECKING:  # imported when File ▸ Import is used: see ui.import_export
+    from annotator.services.exporting import ExportReport
+    from annotator.services.importing import ImportReport
 
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.sqlite3);;All files (*)"
 DEFAULT_SPLITTER = [300, 720, 400]
 DEFAULT_SPLITTER_SHARES = (0.19, 0.5, 0.31)
 EMPTY_PLACEHOLDER = (
-    "No documents yet.\n\nFile ▸ Import documents… (Ctrl+I) brings in .txt, .md or "
-    "doccano .jsonl files."
+    "No documents yet.\n\nFile ▸ Import documents… (Ctrl+I), or drop files or folders here: "
+    "text, Markdown, web pages, Word, PDF, CSV/JSONL corpora, and doccano, brat or "
+    "Label Studio annotations."
 )
 
 
@@ -135,6 +145,7 @@ class MainWindow(QMainWindow):
             for table, text in EXPORT_TABLES.items()
         }
         self.export_action = self.export_actions["spans"]
+        self.export_as_action = a("file.exportAs", "Export in a &format…", self.export_as)
         self.quit_action = a("file.quit", "&Quit", self.close)
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -195,6 +206,8 @@ class MainWindow(QMainWindow):
         export_menu = file_menu.addMenu("&Export")
         export_menu.setObjectName("file.exportMenu")
         export_menu.addActions(list(self.export_actions.values()))
+        export_menu.addSeparator()
+        export_menu.addAction(self.export_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -244,6 +257,9 @@ class MainWindow(QMainWindow):
         self.view.spanActivated.connect(self._span_activated_in_view)
         self.view.selectionOffsetsChanged.connect(self._selection_changed)
         self.view.hoverLabels.connect(self._hover_labels)
+        # Files and folders dropped anywhere on the window are imported.
+        self.dropper = DropImporter(self.import_from, self)
+        self.dropper.watch(self, self.view.viewport(), self.document_list)
 
     # -- project ---------------------------------------------------------------------
 
@@ -382,7 +398,7 @@ class MainWindow(QMainWindow):
     # -- import and export -----------------------------------------------------------
 
     def import_documents(self) -> None:
-        paths = self.ask_open_paths("Import documents", IMPORT_FILTER)
+        paths = self.ask_open_paths("Import documents", import_filter())
         if paths:
             self.import_from(paths)
 
@@ -393,7 +409,16 @@ class MainWindow(QMainWindow):
 
     def import_from(self, paths: list[Path]) -> ImportReport:
         """Import files or folders, refresh the list and show what happened."""
-        report = import_with_progress(self, self.store, paths)
+        try:
+            report = import_in_background(self, self.project_path, paths)
+        except (AnnotatorError, OSError) as exc:
+            from annotator.services.importing import ImportReport
+
+            self.report_error("The import failed", exc)
+            return ImportReport(failed=[(str(p), str(exc)) for p in paths])
+        # The import ran on its own connection: labels it added are new to this one.
+        self.store.reload_label_cache()
+        self.after_change(Change(labels=True))
         self.document_list.set_documents(self.store.list_documents())
         if self.document is None and report.imported:
             self.open_document(report.imported[0][1])
@@ -417,6 +442,44 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"{count} rows of {table} written to {path}", 8000)
         return count
+
+    def export_as(self) -> None:
+        """File > Export in a format…: choose the format, then where; run in the background."""
+        dialog = ExportDialog(self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        from annotator.services.exporting import FOLDER_FORMATS, FORMATS
+
+        fmt = dialog.fmt()
+        if fmt in FOLDER_FORMATS:
+            target = self.ask_folder(f"Export as {fmt}: choose an empty folder")
+        else:
+            name = f"{self.project_path.stem}{FORMATS[fmt]}"
+            target = self.ask_save_path("Export", name, f"{fmt} (*{FORMATS[fmt]})")
+        if target is not None:
+            self.export_in(
+                target,
+                fmt,
+                table=dialog.table(),
+                bom=dialog.bom_box.isChecked(),
+                neutralise=dialog.neutralise_box.isChecked(),
+            )
+
+    def export_in(self, target: Path, fmt: str, **options: Any) -> ExportReport | None:
+        """Export the project to ``target`` in ``fmt``; None (and a message) if it failed."""
+        try:
+            report = export_in_background(self, self.project_path, target, fmt, **options)
+        except (AnnotatorError, OSError) as exc:
+            self.report_error("The export failed", exc)
+            return None
+        if report.cancelled:
+            self.statusBar().showMessage("Export cancelled; nothing was written", 8000)
+            return report
+        text = f"{report.spans} spans of {report.documents} documents written to {target}"
+        if report.warnings:
+            messages.show_message(self, "Export", text, details="\n".join(report.warnings))
+        self.statusBar().showMessage(text, 8000)
+        return report
 
     # -- documents -------------------------------------------------------------------
 

@@ -159,3 +159,48 @@ def test_export_dialog_offers_every_format_and_exports_in_a_thread(qtbot, tmp_pa
     export_in_background(None, project, table, "csv", table="sentences")
     rows = list(csv.DictReader(table.open(encoding="utf-8", newline="")))
     assert rows[0]["text"] == "Ana Ruiz said Spain will host the summit."
+
+
+def test_files_dropped_on_the_window_are_imported(
+    qtbot, window, project: Path, tmp_path: Path
+) -> None:
+    from window_support import document_view
+
+    before = _documents(project)
+    dropped = tmp_path / "dropped_readout.txt"
+    dropped.write_bytes(
+        b"Dropped Readout\r\nThe envoy said both sides will talk again.\r\n"
+    )
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
+    viewport = document_view(window).viewport()
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(QPoint(20, 20), *args)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(20, 20), *args))
+    assert _documents(project) == before + 1
+    store = Store.open(project)
+    try:
+        titles = [d.title for d in store.list_documents()]
+        doc = store.get_document(store.list_documents()[-1].id)
+    finally:
+        store.close()
+    assert "Dropped Readout" in titles
+    assert "\r" not in doc.text
+    model = window.findChild(QWidget, "documentList").model()
+    shown = [model.index(r, 1).data() or model.index(r, 0).data() for r in range(model.rowCount())]
+    assert any("Dropped Readout" in str(t) for t in shown)
+
+
+def test_export_in_a_format_from_the_window(qtbot, window, tmp_path) -> None:
+    out = tmp_path / "brat"
+    out.mkdir()
+    report = window.export_in(out, "brat")
+    assert report is not None and not report.cancelled
+    assert list(out.glob("*.ann")) and list(out.glob("*.txt"))
