@@ -182,18 +182,30 @@ def _candidates(skip: str) -> re.Pattern[str]:
     )
 
 
-# Every candidate judged in Python: the reference the fast pattern must agree with.
-_CANDIDATE_PLAIN = _candidates("")
-# The same, but lone periods that ``_period_breaks`` would certainly keep are dropped
-# in C already: a lowercase word next, a title/Latin abbreviation, "No."/"Jan."
-# before a digit, an initial not followed by a sentence opener. (Abbreviations glued
-# to an opening bracket, non-ASCII letters etc. are left to the Python rules.)
-_CANDIDATE = _candidates(
-    rf"(?!\s*+[a-z]"
-    rf"|{_token_is(_NEVER_BREAK)}"
-    rf"|(?:{_token_is(_BEFORE_DIGIT)})\s*+\d"
-    rf"|(?<!\S..)(?<=[A-Z]\.)\s*+(?!{_trie(sorted(_OPENER_WORDS))}(?![^\W\d_])))"
-)
+# The two patterns below take ~12 ms to compile, and the window imports this module
+# at start-up for word snapping only: they are compiled on first use (module
+# __getattr__, PEP 562) and then kept as module attributes.
+def _compile_candidates(name: str) -> re.Pattern[str]:
+    if name == "_CANDIDATE_PLAIN":
+        # Every candidate judged in Python: the reference the fast pattern must agree with.
+        return _candidates("")
+    # The same, but lone periods that ``_period_breaks`` would certainly keep are dropped
+    # in C already: a lowercase word next, a title/Latin abbreviation, "No."/"Jan."
+    # before a digit, an initial not followed by a sentence opener. (Abbreviations glued
+    # to an opening bracket, non-ASCII letters etc. are left to the Python rules.)
+    return _candidates(
+        rf"(?!\s*+[a-z]"
+        rf"|{_token_is(_NEVER_BREAK)}"
+        rf"|(?:{_token_is(_BEFORE_DIGIT)})\s*+\d"
+        rf"|(?<!\S..)(?<=[A-Z]\.)\s*+(?!{_trie(sorted(_OPENER_WORDS))}(?![^\W\d_])))"
+    )
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name in ("_CANDIDATE", "_CANDIDATE_PLAIN"):
+        pattern = globals()[name] = _compile_candidates(name)
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -202,7 +214,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     Every non-whitespace character lies in exactly one span. See the module
     docstring for the rules.
     """
-    return _split(text, _CANDIDATE)
+    candidates = globals().get("_CANDIDATE") or __getattr__("_CANDIDATE")
+    return _split(text, candidates)
 
 
 def _split(text: str, candidates: re.Pattern[str]) -> list[tuple[int, int]]:

@@ -51,14 +51,13 @@ class AddSpan:
         with store.transaction():
             self.span = store.insert_span(template)
             assert self.span.id is not None
-            label = store.tagset().by_name().get(self.label)
-            if label is not None and label.registry:
+            if store.label_is_registry(self.label):
                 # Mentions of speakers and entities join the registry at once.
                 self.attach = self.attach or AttachEntity(
                     (self.span.id,), name=self.span.text, type=entity_type_for(self.span)
                 )
-                self.attach.apply(store)
-                added = store.get_span(self.span.id)
+                # The attachment reads the span back (with its entity) already.
+                (added,) = self.attach.apply(store).updated
             else:
                 added = self.span
         return Change(

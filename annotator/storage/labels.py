@@ -29,6 +29,11 @@ class LabelQueries:
                 return label
         raise AnnotatorError(f"the project has no label {name!r}")
 
+    def label_is_registry(self, name: str) -> bool:
+        """Whether spans of label ``name`` attach to canonical entities (False if none)."""
+        row = self.db.execute("SELECT registry FROM labels WHERE name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
     def update_label(self, name: str, /, **fields: Any) -> Label:
         """Change a label's name, colour, shortcut, attributes, links or registry flag.
 

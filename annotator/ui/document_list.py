@@ -36,6 +36,19 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ROLES = frozenset(
+    (
+        _DISPLAY,
+        int(Qt.ItemDataRole.DecorationRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(Qt.ItemDataRole.TextAlignmentRole),
+        SORT_ROLE,
+        ID_ROLE,
+        STATUS_ROLE,
+    )
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 _STATUS_ICONS: dict[str, QIcon] = {}
@@ -108,12 +121,16 @@ class DocumentListModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._docs):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for seven roles per cell painted: the ones with no data end here.
+        if role not in _ROLES:
             return None
-        doc = self._docs[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._docs):  # an invalid index has row -1
+            return None
+        doc = self._docs[row]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == 0:
                 return doc.title
             if column == 1:
@@ -137,7 +154,7 @@ class DocumentListModel(QAbstractTableModel):
                 f"{doc.span_count} spans · {STATUS_TEXT.get(doc.status, doc.status)}"
             )
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         return None
 
     # -- our API ---------------------------------------------------------------------
@@ -161,7 +178,10 @@ class DocumentListModel(QAbstractTableModel):
     def adjust_span_count(self, doc_id: int, delta: int) -> None:
         doc = self.summary(doc_id)
         if doc is not None and delta:
-            self.replace(dataclasses.replace(doc, span_count=max(0, doc.span_count + delta)))
+            row = self._rows[doc_id]
+            self._docs[row] = dataclasses.replace(doc, span_count=max(0, doc.span_count + delta))
+            spans = self.index(row, 2)  # only this cell changed: repaint only it
+            self.dataChanged.emit(spans, spans)
 
     def replace(self, summary: DocumentSummary) -> None:
         """Put a fresh summary in place of the one with the same id."""

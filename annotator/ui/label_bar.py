@@ -14,8 +14,20 @@ LEGEND = (
 )
 
 
+_SWATCHES: dict[tuple[str, int], QIcon] = {}
+
+
 def swatch_icon(color: str, size: int = 14) -> QIcon:
     """A small rounded square of ``color``, for labels in menus, buttons and tables."""
+    # Painted once per colour and size (the span panel asks for one on every new tag);
+    # each caller gets its own QIcon sharing the pixmaps, so changing it changes no other.
+    cached = _SWATCHES.get((color, size))
+    if cached is None:
+        cached = _SWATCHES[(color, size)] = _paint_swatch(color, size)
+    return QIcon(cached)
+
+
+def _paint_swatch(color: str, size: int) -> QIcon:
     icon = QIcon()
     for scale in (1, 2):
         pixmap = QPixmap(size * scale, size * scale)

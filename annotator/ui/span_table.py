@@ -240,8 +240,9 @@ class SpanTableModel(QAbstractTableModel):
         span = self._by_id.get(span_id)
         if span is None:
             return
-        key = self._key(span)
-        at = self._search(self._all, key, after_equal=False)
+        at = self._search(self._all, self._key(span), after_equal=False)
+        if at >= len(self._all) or self._all[at].id != span_id:  # never expected
+            at = next(i for i, s in enumerate(self._all) if s.id == span_id)
         row = self.row_of(span_id)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)

@@ -80,6 +80,15 @@ def test_label_filter(qtbot: QtBot) -> None:
     assert shown_ids(table) == [3]
     table.update_span(span(6, "entity", 100, 105))
     assert shown_ids(table) == [3, 6]
+    table.add_span(span(7, "speaker", 110, 115))  # filtered out, but counted
+    assert table.count_label.text() == "2 of 5 spans"
+    table.remove_span(7)
+    table.remove_span(3)
+    assert shown_ids(table) == [6]
+    assert table.count_label.text() == "1 of 3 spans"
+    table.label_filter.setCurrentIndex(0)  # all labels again
+    assert shown_ids(table) == [1, 2, 6]
+    assert table.view.model().rowCount() == 3
 
 
 def test_user_choice_emits_once_and_programmatic_choice_not_at_all(qtbot: QtBot) -> None:
