@@ -168,9 +168,7 @@ def test_files_dropped_on_the_window_are_imported(
 
     before = _documents(project)
     dropped = tmp_path / "dropped_readout.txt"
-    dropped.write_bytes(
-        b"Dropped Readout\r\nThe envoy said both sides will talk again.\r\n"
-    )
+    dropped.write_bytes(b"Dropped Readout\r\nThe envoy said both sides will talk again.\r\n")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(dropped))])
     viewport = document_view(window).viewport()
