@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from annotator.domain.errors import AnnotatorError
 from annotator.formats.brat import BratWriter, visual_conf
 from annotator.formats.conll import ConllWriter
-from annotator.formats.csv_table import write_csv
+from annotator.formats.csv_table import CellEncoder, write_encoded
 from annotator.formats.doccano import write_doccano_jsonl
 from annotator.formats.jsonl import write_jsonl
 from annotator.formats.labelstudio import LabelStudioWriter
@@ -310,33 +310,28 @@ def _write_folder(out: Path, files: Iterable[tuple[str, str]]) -> None:
 def _csv(
     store: Store,
     out: TextIO,
-    ids: list[int],
+    ids: Sequence[int] | None,
     table: str,
     bom: bool,
     neutralise: bool,
-    stop: Callable[[], bool],
-    progress: Progress | None,
+    stop: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     try:
         builder = TABLES[table]
     except KeyError:
         raise AnnotatorError(f"no table {table!r}; choose one of {', '.join(TABLES)}") from None
-    header, rows = builder(store, ids)
+    total = len(ids) if ids is not None else None
 
-    def watched() -> Iterator[list[Any]]:
-        current = None
-        done = 0
-        for row in rows:
-            if stop():
-                raise _Cancelled
-            if table != "entities" and row[0] != current:
-                current = row[0]
-                if progress:
-                    progress(done, len(ids), str(row[1]))
-                done += 1
-            yield row
+    def each_document(index: int, title: str) -> None:
+        if stop is not None and stop():
+            raise _Cancelled
+        if progress is not None:
+            progress(index, total if total is not None else index + 1, title)
 
-    return write_csv(out, header, watched(), bom=bom, neutralise_formulas=neutralise)
+    encode = CellEncoder(neutralise_formulas=neutralise)
+    header, rows = builder(store, ids, encode=encode, each_document=each_document)
+    return write_encoded(out, header, rows, bom=bom)
 
 
 def export_csv(
@@ -349,14 +344,9 @@ def export_csv(
     document_ids: Sequence[int] | None = None,
 ) -> int:
     """Write one of :data:`TABLES` as CSV to an open file; return the number of rows."""
-    try:
-        builder = TABLES[table]
-    except KeyError:
-        raise AnnotatorError(f"no table {table!r}; choose one of {', '.join(TABLES)}") from None
-    header, rows = builder(store, document_ids)
     # Rows are verified as they are built; callers write to a temporary file and keep
     # it only when the export completes, so a damaged span leaves nothing.
-    return write_csv(out, header, rows, bom=bom, neutralise_formulas=neutralise)
+    return _csv(store, out, document_ids, table, bom, neutralise)
 
 
 def export_spans_csv(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain.errors import OffsetError
 from annotator.domain.model import Document, Entity, Link, Span, TagSet, sha256_text
+from annotator.formats.csv_table import CellEncoder
 from annotator.storage import Store
 
 SPAN_COLUMNS = (
@@ -67,6 +68,115 @@ ENTITY_COLUMNS = ("entity_id", "name", "type", "aliases", "mentions", "documents
 LIST_SEPARATOR = "; "
 
 
+Encode = Callable[[str], str]
+#: What a link points at: (start, end, text, entity_id) of the target span.
+Mention = tuple[int, int, str, "int | None"]
+
+
+def _plain(value: str) -> str:
+    return value
+
+
+class LinkIndex:
+    """What a document's links say: who said a commitment, whom it binds, which entity
+    a mention stands for. Built only for documents that have links."""
+
+    def __init__(
+        self, links: Sequence[Link], mentions: dict[int, Mention], entity_names: dict[int, str]
+    ) -> None:
+        self.entity_names = entity_names
+        #: The spans with a link of their own (the others need no lookup).
+        self.sources = {link.source_id for link in links}
+        self._targets: dict[tuple[int, str], list[tuple[int, Mention]]] = {}
+        for link in links:
+            target = mentions.get(link.target_id)
+            if target is not None:
+                found = self._targets.setdefault((link.source_id, link.type), [])
+                found.append((link.target_id, target))
+        for found in self._targets.values():
+            found.sort(key=lambda t: (t[1][0], t[1][1]))  # text order; stable for ties
+
+    def targets(self, span_id: int | None, link_type: str) -> list[tuple[int, Mention]]:
+        """(id, mention) of the spans ``span_id`` links to with ``link_type``, in text order."""
+        if span_id is None:
+            return []
+        return self._targets.get((span_id, link_type), [])
+
+    def entity_of(self, span_id: int | None, entity_id: int | None) -> str:
+        """The canonical name a mention stands for: its own entity, or via an ``is`` link."""
+        names = self.entity_names
+        if entity_id is not None and entity_id in names:
+            return names[entity_id]
+        for _, (_, _, _, target_entity) in self.targets(span_id, "is"):
+            if target_entity is not None and target_entity in names:
+                return names[target_entity]
+        return ""
+
+    def speaker(self, span_id: int | None) -> tuple[str, str]:
+        """(speaker mention text, its canonical entity) of a commitment, or blanks."""
+        speakers = self.targets(span_id, "said_by")
+        if not speakers:
+            return "", ""
+        target_id, (_, _, text, entity_id) = speakers[0]
+        return text, self.entity_of(target_id, entity_id)
+
+    def binds(self, span_id: int | None) -> str:
+        names: list[str] = []
+        for target_id, (_, _, text, entity_id) in self.targets(span_id, "binds"):
+            name = self.entity_of(target_id, entity_id) or text
+            if name not in names:
+                names.append(name)
+        return LIST_SEPARATOR.join(names)
+
+
+def check_document(document: Document, spans: Iterable[tuple[Any, int, int, str]]) -> None:
+    """Refuse to export a document whose text changed or a span that no longer fits it.
+
+    ``spans`` are ``(id, start, end, text)``.
+    """
+    text = document.text
+    if document.sha256 and sha256_text(text) != document.sha256:
+        raise OffsetError(
+            f"document {document.id} ({document.title}): its text no longer "
+            "matches the hash recorded when it was imported (the file was changed "
+            "outside annotator); nothing exported"
+        )
+    for span_id, start, end, span_text in spans:
+        if text[start:end] != span_text:
+            raise OffsetError(
+                f"document {document.id} ({document.title}): span {span_id} "
+                f"[{start}, {end}) says {span_text!r} but the text there is "
+                f"{text[start:end]!r}; nothing exported"
+            )
+
+
+class Sentences:
+    """A document's sentences: which one a position falls in, and its text (encoded once)."""
+
+    def __init__(self, text: str, sentences: list[tuple[int, int]], encode: Encode) -> None:
+        self.text = text
+        self.bounds = sentences
+        self.starts = [s for s, _ in sentences]
+        self.cells: list[str | None] = [None] * len(sentences)
+        self._encode = encode
+
+    def index_of(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.bounds[i][1]:
+            return i
+        return None
+
+    def cell(self, index: int | None) -> str:
+        """The sentence's text, encoded; blank for no sentence."""
+        if index is None:
+            return ""
+        cell = self.cells[index]
+        if cell is None:
+            start, end = self.bounds[index]
+            cell = self.cells[index] = self._encode(self.text[start:end])
+        return cell
+
+
 @dataclass
 class DocumentContext:
     """Everything the tables need to know about one document, loaded once."""
@@ -77,88 +187,69 @@ class DocumentContext:
     links: list[Link]
     entity_names: dict[int, str]
     by_id: dict[int, Span] = field(init=False)
-    _targets: dict[tuple[int, str], list[Span]] = field(init=False)
-    _starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.spans if s.id is not None}
-        self._targets: dict[tuple[int, str], list[Span]] = {}
-        for link in self.links:
-            target = self.by_id.get(link.target_id)
-            if target is not None:
-                self._targets.setdefault((link.source_id, link.type), []).append(target)
-        for found in self._targets.values():
-            found.sort(key=lambda s: (s.start, s.end))
-        self._starts = [s for s, _ in self.sentences]
-        text = self.document.text
-        if self.document.sha256 and sha256_text(text) != self.document.sha256:
-            raise OffsetError(
-                f"document {self.document.id} ({self.document.title}): its text no longer "
-                "matches the hash recorded when it was imported (the file was changed "
-                "outside annotator); nothing exported"
-            )
-        for span in self.spans:
-            if text[span.start : span.end] != span.text:
-                raise OffsetError(
-                    f"document {self.document.id} ({self.document.title}): span {span.id} "
-                    f"[{span.start}, {span.end}) says {span.text!r} but the text there is "
-                    f"{text[span.start : span.end]!r}; nothing exported"
-                )
+        targets = {link.target_id for link in self.links}
+        self.index = LinkIndex(
+            self.links,
+            {
+                i: (s.start, s.end, s.text, s.entity_id)
+                for i, s in self.by_id.items()
+                if i in targets
+            },
+            self.entity_names,
+        )
+        check_document(self.document, ((s.id, s.start, s.end, s.text) for s in self.spans))
+        self._sentences = Sentences(self.document.text, self.sentences, _plain)
 
     def sentence_of(self, pos: int) -> int | None:
-        i = bisect.bisect_right(self._starts, pos) - 1
-        if i >= 0 and pos < self.sentences[i][1]:
-            return i
-        return None
+        return self._sentences.index_of(pos)
 
     def sentence_text(self, index: int | None) -> str:
-        if index is None:
-            return ""
-        start, end = self.sentences[index]
-        return self.document.text[start:end]
-
-    def targets(self, span: Span, link_type: str) -> list[Span]:
-        """The spans ``span`` links to with ``link_type``, in text order."""
-        if not self._targets or span.id is None:
-            return []
-        return self._targets.get((span.id, link_type), [])
+        return self._sentences.cell(index)
 
     def entity_of(self, span: Span) -> str:
-        """The canonical name a mention stands for: its own entity, or via an ``is`` link."""
-        if span.entity_id is not None and span.entity_id in self.entity_names:
-            return self.entity_names[span.entity_id]
-        for target in self.targets(span, "is"):
-            if target.entity_id is not None and target.entity_id in self.entity_names:
-                return self.entity_names[target.entity_id]
-        return ""
+        return self.index.entity_of(span.id, span.entity_id)
 
     def speaker(self, span: Span) -> tuple[str, str]:
-        """(speaker mention text, its canonical entity) of a commitment, or blanks."""
-        speakers = self.targets(span, "said_by")
-        if not speakers:
-            return "", ""
-        return speakers[0].text, self.entity_of(speakers[0])
+        return self.index.speaker(span.id)
 
     def binds(self, span: Span) -> str:
-        names: list[str] = []
-        for target in self.targets(span, "binds"):
-            name = self.entity_of(target) or target.text
-            if name not in names:
-                names.append(name)
-        return LIST_SEPARATOR.join(names)
+        return self.index.binds(span.id)
 
 
-def contexts(store: Store, document_ids: Sequence[int] | None = None) -> Iterator[DocumentContext]:
-    names = {e.id: e.name for e in store.entities() if e.id is not None}
-    ids = list(document_ids) if document_ids is not None else [d.id for d in store.list_documents()]
-    for doc_id in ids:
+#: Called before each document's rows with its position and title (progress, cancel).
+EachDocument = Callable[[int, str], None]
+
+
+def contexts(
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    each_document: EachDocument | None = None,
+) -> Iterator[DocumentContext]:
+    names = entity_names(store)
+    for n, doc_id in enumerate(_ids(store, document_ids)):
+        document = store.get_document(doc_id)
+        if each_document is not None:
+            each_document(n, document.title)
         yield DocumentContext(
-            document=store.get_document(doc_id),
+            document=document,
             sentences=store.sentences(doc_id),
             spans=store.spans_for_document(doc_id),
             links=store.links_for_document(doc_id),
             entity_names=names,
         )
+
+
+def entity_names(store: Store) -> dict[int, str]:
+    return {e.id: e.name for e in store.entities() if e.id is not None}
+
+
+def _ids(store: Store, document_ids: Sequence[int] | None) -> list[int]:
+    if document_ids is not None:
+        return list(document_ids)
+    return [d.id for d in store.list_documents()]
 
 
 def attribute_columns(tagset: TagSet) -> list[str]:
@@ -172,80 +263,161 @@ def attribute_columns(tagset: TagSet) -> list[str]:
 
 
 def spans_table(
-    store: Store, document_ids: Sequence[int] | None = None
-) -> tuple[list[str], Iterator[list[Any]]]:
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    *,
+    encode: CellEncoder,
+    each_document: EachDocument | None = None,
+) -> tuple[list[str], Iterator[str]]:
+    """Every span, one CSV line each (text cells made ready by ``encode``).
+
+    The biggest table (a line per span, a million in a large project), so it reads the
+    store's plain rows rather than building a :class:`Span` per row, encodes each
+    repeated value (title, label, sentence, time stamp) once, and formats each line
+    in one step. Every span is checked against its document's text on the way.
+    """
     attrs = attribute_columns(store.tagset())
+    no_attrs = "," * len(attrs)
 
-    def rows() -> Iterator[list[Any]]:
-        for ctx in contexts(store, document_ids):
-            doc = ctx.document
-            for span in ctx.spans:
-                index = ctx.sentence_of(span.start)
-                speaker, speaker_entity = ctx.speaker(span)
-                yield [
-                    doc.id,
-                    doc.title,
-                    span.id,
-                    span.label,
-                    span.start,
-                    span.end,
-                    span.text,
-                    "" if index is None else index,
-                    ctx.sentence_text(index),
-                    json.dumps(span.attributes, ensure_ascii=False) if span.attributes else "",
-                    span.note,
-                    span.origin,
-                    span.annotator,
-                    span.created_at,
-                    span.updated_at,
-                    ctx.entity_of(span),
-                    speaker,
-                    speaker_entity,
-                    ctx.binds(span),
-                    *(_cell(span.attributes.get(a)) for a in attrs),
-                ]
+    def lines() -> Iterator[str]:
+        names = entity_names(store)
+        labels = store.label_names()
+        loads, dumps, bisect_right = json.loads, json.dumps, bisect.bisect_right
+        once, risky = encode.once, encode.risky
+        for n, doc_id in enumerate(_ids(store, document_ids)):
+            doc = store.get_document(doc_id)
+            if each_document is not None:
+                each_document(n, doc.title)
+            check_document(doc, ())
+            text = doc.text
+            found = store.span_rows(doc_id)
+            sentences = Sentences(text, store.sentences(doc_id), encode)
+            starts, bounds, sentence_cell = sentences.starts, sentences.bounds, sentences.cell
+            links = store.links_for_document(doc_id)
+            index = None
+            sources: set[int] | frozenset[int] = frozenset()
+            if links:
+                targets = {link.target_id for link in links}
+                mentions = {r[0]: (r[2], r[3], r[4], r[11]) for r in found if r[0] in targets}
+                index = LinkIndex(links, mentions, names)
+                sources = index.sources
+            head = f"{doc_id},{encode(doc.title)},"
+            label_cells = {i: encode(name) for i, name in labels.items()}
+            sentence_cells = sentences.cells
+            origin = who = made = None
+            stamps = ""  # origin, annotator, created_at (the same for runs of spans)
+            for row in found:
+                span_id, lab, start, end, span_text, attributes, note, o, w, m, changed, entity = (
+                    row
+                )
+                if text[start:end] != span_text:
+                    check_document(doc, [(span_id, start, end, span_text)])  # raises
+                if m != made or o != origin or w != who:
+                    origin, who, made = o, w, m
+                    made_cell = encode(m)
+                    stamps = f"{encode(o)},{encode(w)},{made_cell}"
+                i = bisect_right(starts, start) - 1
+                sentence: int | str = ""
+                sentence_text = ""
+                if i >= 0 and start < bounds[i][1]:
+                    sentence = i
+                    sentence_text = sentence_cells[i] or sentence_cell(i)
+                if (
+                    span_text[0] in risky
+                    or '"' in span_text
+                    or "," in span_text
+                    or "\n" in span_text
+                    or "\r" in span_text
+                ):
+                    span_text = once(span_text)
+                line = (
+                    f"{head}{span_id},{label_cells[lab]},{start},{end},{span_text},"
+                    f"{sentence},{sentence_text},"
+                )
+                if (
+                    attributes is None
+                    and note is None
+                    and changed is None
+                    and entity is None
+                    and span_id not in sources
+                ):  # the usual span: no attributes, note, edit, entity or link
+                    yield f"{line},,{stamps},{made_cell},,,,{no_attrs}"
+                    continue
+                if index is None or span_id not in sources:
+                    canonical = names.get(entity, "") if entity is not None else ""
+                    speaker = speaker_entity = binds = ""
+                else:
+                    canonical = index.entity_of(span_id, entity)
+                    speaker, speaker_entity = index.speaker(span_id)
+                    binds = index.binds(span_id)
+                if attributes is not None and (attributes := loads(attributes)):
+                    attribute_cells = encode(dumps(attributes, ensure_ascii=False))
+                    extra = "".join(["," + str(_cell(attributes.get(a), encode)) for a in attrs])
+                else:
+                    attribute_cells = ""
+                    extra = no_attrs
+                yield (
+                    f"{line}{attribute_cells},{encode(note) if note else ''},{stamps},"
+                    f"{made_cell if changed is None else encode(changed)},"
+                    f"{encode(canonical) if canonical else ''},"
+                    f"{encode(speaker) if speaker else ''},"
+                    f"{encode(speaker_entity) if speaker_entity else ''},"
+                    f"{encode(binds) if binds else ''}{extra}"
+                )
 
-    return [*SPAN_COLUMNS, *attrs], rows()
+    return [*SPAN_COLUMNS, *attrs], lines()
 
 
 def commitments_table(
-    store: Store, document_ids: Sequence[int] | None = None, *, label: str = "commitment"
-) -> tuple[list[str], Iterator[list[Any]]]:
-    def rows() -> Iterator[list[Any]]:
-        for ctx in contexts(store, document_ids):
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    *,
+    label: str = "commitment",
+    encode: CellEncoder,
+    each_document: EachDocument | None = None,
+) -> tuple[list[str], Iterator[str]]:
+    def rows() -> Iterator[str]:
+        for ctx in contexts(store, document_ids, each_document):
             doc = ctx.document
             for span in ctx.spans:
                 if span.label != label:
                     continue
                 index = ctx.sentence_of(span.start)
                 speaker, speaker_entity = ctx.speaker(span)
-                yield [
-                    doc.id,
-                    doc.title,
-                    "" if index is None else index,
-                    ctx.sentence_text(index),
-                    span.id,
-                    span.start,
-                    span.end,
-                    span.text,
-                    speaker,
-                    speaker_entity,
-                    ctx.binds(span),
-                    _cell(span.attributes.get("modality")),
-                    _cell(span.attributes.get("polarity")),
-                    span.note,
-                ]
+                yield _line(
+                    [
+                        doc.id,
+                        doc.title,
+                        "" if index is None else index,
+                        ctx.sentence_text(index),
+                        span.id,
+                        span.start,
+                        span.end,
+                        span.text,
+                        speaker,
+                        speaker_entity,
+                        ctx.binds(span),
+                        _cell(span.attributes.get("modality")),
+                        _cell(span.attributes.get("polarity")),
+                        span.note,
+                    ],
+                    encode,
+                )
 
     return list(COMMITMENT_COLUMNS), rows()
 
 
 def sentences_table(
-    store: Store, document_ids: Sequence[int] | None = None
-) -> tuple[list[str], Iterator[list[Any]]]:
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    *,
+    encode: CellEncoder,
+    each_document: EachDocument | None = None,
+) -> tuple[list[str], Iterator[str]]:
     order = {name: i for i, name in enumerate(store.tagset().names())}
 
-    def rows() -> Iterator[list[Any]]:
-        for ctx in contexts(store, document_ids):
+    def rows() -> Iterator[str]:
+        for ctx in contexts(store, document_ids, each_document):
             doc = ctx.document
             spans = ctx.spans  # sorted by start
             for index, (start, end) in enumerate(ctx.sentences):
@@ -257,31 +429,38 @@ def sentences_table(
                     name = entity or mention
                     if name and name not in speakers:
                         speakers.append(name)
-                yield [
-                    doc.id,
-                    doc.title,
-                    index,
-                    start,
-                    end,
-                    doc.text[start:end],
-                    LIST_SEPARATOR.join(labels),
-                    LIST_SEPARATOR.join(speakers),
-                ]
+                yield _line(
+                    [
+                        doc.id,
+                        doc.title,
+                        index,
+                        start,
+                        end,
+                        doc.text[start:end],
+                        LIST_SEPARATOR.join(labels),
+                        LIST_SEPARATOR.join(speakers),
+                    ],
+                    encode,
+                )
 
     return list(SENTENCE_COLUMNS), rows()
 
 
 def entities_table(
-    store: Store, document_ids: Sequence[int] | None = None
-) -> tuple[list[str], Iterator[list[Any]]]:
-    def rows() -> Iterator[list[Any]]:
+    store: Store,
+    document_ids: Sequence[int] | None = None,
+    *,
+    encode: CellEncoder,
+    each_document: EachDocument | None = None,  # one row per entity, not per document
+) -> tuple[list[str], Iterator[str]]:
+    def rows() -> Iterator[str]:
         titles = {d.id: d.title for d in store.list_documents()}
         for entity in store.entities():
             assert entity.id is not None
             docs = sorted({m[1] for m in store.mentions(entity.id)})
             if document_ids is not None and not set(docs) & set(document_ids):
                 continue
-            yield _entity_row(entity, [titles.get(d, str(d)) for d in docs])
+            yield _line(_entity_row(entity, [titles.get(d, str(d)) for d in docs]), encode)
 
     return list(ENTITY_COLUMNS), rows()
 
@@ -297,17 +476,27 @@ def _entity_row(entity: Entity, documents: list[str]) -> list[Any]:
     ]
 
 
-def _cell(value: Any) -> Any:
+def _line(row: list[Any], encode: Encode) -> str:
+    """One CSV line: text cells encoded, numbers as they are."""
+    return ",".join([encode(v) if v.__class__ is str else str(v) for v in row])
+
+
+def _cell(value: Any, encode: Encode = _plain) -> str | int | float:
+    """An attribute value as one cell: text (encoded), a number, yes/no, or a list."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return value
+        return encode(LIST_SEPARATOR.join(str(v) for v in value))
+    if isinstance(value, str):
+        return encode(value)
+    return encode(json.dumps(value, ensure_ascii=False))
 
 
-TableBuilder = Callable[..., tuple[list[str], Iterator[list[Any]]]]
+TableBuilder = Callable[..., tuple[list[str], Iterator[str]]]
 TABLES: dict[str, TableBuilder] = {
     "spans": spans_table,
     "commitments": commitments_table,

@@ -267,17 +267,9 @@ class Store(EntityQueries, LabelQueries, BulkQueries):
 
     def spans_for_document(self, doc_id: int) -> list[Span]:
         # A document opens with all its spans (50,000 in a long one), so every cost per
-        # row counts: columns at their usual value come back as NULL rather than as a
-        # new string object, label names come from a dict rather than a join, and the
-        # spans are built positionally in one comprehension. Same spans as get_span().
-        names = dict(self.db.execute("SELECT id, name FROM labels").fetchall())
-        rows = self.db.execute(
-            "SELECT s.id, s.label_id, s.start, s.\"end\", s.text, nullif(s.attributes, '{}'), "
-            "nullif(s.note, ''), s.origin, s.annotator, s.created_at, "
-            "nullif(s.updated_at, s.created_at), s.entity_id FROM spans s "
-            'WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
-            [doc_id],
-        ).fetchall()
+        # row counts: the spans are built positionally in one comprehension from
+        # span_rows(). Same spans as get_span().
+        names = self.label_names()
         loads = json.loads
         return [
             Span(
@@ -295,8 +287,31 @@ class Store(EntityQueries, LabelQueries, BulkQueries):
                 made if changed is None else changed,
                 entity,
             )
-            for id_, lab, start, end, text, attrs, note, origin, who, made, changed, entity in rows
+            for id_, lab, start, end, text, attrs, note, origin, who, made, changed, entity in (
+                self.span_rows(doc_id)
+            )
         ]
+
+    def span_rows(self, doc_id: int) -> list[tuple[Any, ...]]:
+        """A document's spans as plain rows, in text order, for readers of every span.
+
+        ``(id, label_id, start, end, text, attributes, note, origin, annotator,
+        created_at, updated_at, entity_id)``, where columns at their usual value come
+        back as ``None`` rather than as a new string object: attributes ``'{}'``, note
+        ``''``, ``updated_at`` equal to ``created_at``. Label ids name labels through
+        :meth:`label_names`.
+        """
+        return self.db.execute(
+            "SELECT s.id, s.label_id, s.start, s.\"end\", s.text, nullif(s.attributes, '{}'), "
+            "nullif(s.note, ''), s.origin, s.annotator, s.created_at, "
+            "nullif(s.updated_at, s.created_at), s.entity_id FROM spans s "
+            'WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
+            [doc_id],
+        ).fetchall()
+
+    def label_names(self) -> dict[int, str]:
+        """Label id -> name, for :meth:`span_rows`."""
+        return dict(self.db.execute("SELECT id, name FROM labels").fetchall())
 
     def update_span(self, span_id: int, **fields: Any) -> Span:
         """Change a span's label, attributes or note (offsets never change)."""
