@@ -11,7 +11,8 @@ and :mod:`~annotator.ui.tagset_editor`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -58,6 +59,8 @@ class AttributionController(QObject):
         self._proposal: tuple[int, int] | None = None  # (commitment, proposed speaker)
         self._proposal_text = ""
         self._refreshing = False
+        self._held = False  # a change is being shown: refresh the Span panel once, after
+        self._stale = False
         self._follow: tuple[int, int, int] | None = None  # L: origin, link index, landed on
         self._closed = False
 
@@ -163,7 +166,20 @@ class AttributionController(QObject):
         self._previous, self._current = self._current, span_id
         if self._proposal is not None and self._proposal[0] != span_id:
             self._clear_proposal()
-        self._refresh_span()
+        if self._held:
+            self._stale = True
+        else:
+            self._refresh_span()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """While the window shows a change, the chosen tag may move; :meth:`after_change`
+        then refreshes the Span panel once, rather than once per step."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
 
     def after_change(self, change: Change) -> None:
         """Refresh the panels from what a command (or its undo) changed."""
@@ -175,7 +191,10 @@ class AttributionController(QObject):
             self._entity_names.clear()
         if change.entities or change.added or change.removed or change.labels:
             self.registry.mark_dirty(soon=True)
+        stale, self._stale = self._stale, False
         if doc is None or change.document_id not in (doc, None):
+            if stale:
+                self._refresh_span()
             return
         if change.links or change.removed or change.labels:
             self._load_links(doc)

@@ -13,6 +13,7 @@ Where lines and ranges sit on screen is worked out in ``text_geometry``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
@@ -130,6 +131,9 @@ class DocumentView(QPlainTextEdit):
         self._double_click_at: QPoint | None = None
         self._double_click_clock = QElapsedTimer()
         self._hover = ""
+        self._preview: tuple[int, int] | None = None  # the range the snap preview covers
+        self._band_key: tuple[object, ...] = ()
+        self._band: Lines = ([], [])
 
         self.selectionChanged.connect(self._on_selection_changed)
         self._set_column_margins()
@@ -169,20 +173,31 @@ class DocumentView(QPlainTextEdit):
         """The canonical text on show."""
         return self._text
 
+    # A change repaints only the lines it touches (a full repaint of a long document's
+    # view costs several milliseconds, most of a frame's budget).
+
     def add_span(self, span: Span) -> None:
         self._index.add(span)
-        self.viewport().update()
+        self._repaint_range(self._index.repaint_range(span))
 
     def remove_span(self, span_id: int) -> None:
+        span = self._index.get(span_id)
+        if span is None:
+            return
+        changed = self._index.repaint_range(span)
         self._index.remove(span_id)
         if self._current == span_id:
             self._current = None
-        self.viewport().update()
+        self._repaint_range(changed)
 
     def update_span(self, span: Span) -> None:
         """Replace the span with the same id (a relabel, or new offsets)."""
+        assert span.id is not None
+        old = self._index.get(span.id)
+        if old is not None:
+            self._repaint_range(self._index.repaint_range(old))
         self._index.update(span)
-        self.viewport().update()
+        self._repaint_range(self._index.repaint_range(span))
 
     def set_colors(self, colors: dict[str, str]) -> None:
         """Label name -> "#rrggbb"; unknown labels are drawn grey."""
@@ -250,18 +265,25 @@ class DocumentView(QPlainTextEdit):
         clears. Emits nothing: the caller chose it."""
         if span_id is not None and span_id not in self._index:
             span_id = None
+        previous = self._index.get(self._current) if self._current is not None else None
         self._current = span_id
         span = self._index.get(span_id) if span_id is not None else None
         if span is not None and not self._in_view(span.start, span.end):
-            self._scroll_to(span.start)
-        self.viewport().update()
+            self._scroll_to(span.start)  # a scroll repaints everything
+        for outlined in (previous, span):
+            if outlined is not None:
+                self._repaint_range((outlined.start, outlined.end))
 
     def set_linked_spans(self, ids: Iterable[int]) -> None:
         """Outline these spans with a dashed line (the current span's linked spans)."""
         linked = frozenset(ids)
         if linked != self._linked:
+            changed = linked ^ self._linked
             self._linked = linked
-            self.viewport().update()
+            for span_id in changed:
+                span = self._index.get(span_id)
+                if span is not None:
+                    self._repaint_range((span.start, span.end))
 
     def linked_spans(self) -> frozenset[int]:
         return self._linked
@@ -489,7 +511,13 @@ class DocumentView(QPlainTextEdit):
         if offsets != self._emitted:
             self._emitted = offsets
             self.selectionOffsetsChanged.emit(*offsets)
-        self.viewport().update()  # the snap preview follows the selection
+        # the snap preview follows the selection (Qt repaints the selection itself)
+        preview = found if found is not None else None
+        if preview != self._preview:
+            for shown in (self._preview, preview):
+                if shown is not None:
+                    self._repaint_range(shown)
+            self._preview = preview
 
     def _select(self, start: int, end: int) -> None:
         """Select ``[start, end)`` exactly, without scrolling."""
@@ -598,6 +626,42 @@ class DocumentView(QPlainTextEdit):
         return "\n".join(lines)
 
     # -------------------------------------------------------------------- painting
+
+    def _repaint_range(self, found: tuple[int, int] | None) -> None:
+        """Ask Qt to repaint the lines showing code points ``found`` (``None``: all),
+        with the underline lanes below them; nothing when they are off screen."""
+        viewport = self.viewport()
+        if found is None:
+            viewport.update()
+            return
+        qs, qe = self._map.to_qt(found[0]), self._map.to_qt(found[1])
+        top = bottom = None
+        for start, end, _, _, y, height, _ in self._visible_band()[1]:
+            if start <= qe and end >= qs:
+                top = y if top is None else top
+                bottom = y + height
+            elif top is not None:
+                break
+        if top is None or bottom is None:
+            return
+        above, below = 3, _LANE_PX * _MAX_LANES + 6  # outlines, underline lanes
+        y0 = math.floor(top) - above
+        viewport.update(QRect(0, y0, viewport.width(), math.ceil(bottom) + below - y0))
+
+    def _visible_band(self) -> Lines:
+        """The lines on screen (kept until the view scrolls, resizes or re-lays out)."""
+        viewport = self.viewport()
+        key = (
+            self.verticalScrollBar().value(),
+            viewport.width(),
+            viewport.height(),
+            self.document().revision(),
+            self.font().key(),
+        )
+        if key != self._band_key:
+            self._band_key = key
+            self._band = self._geometry.visible_lines(0, viewport.height())
+        return self._band
 
     def _visible_pieces(self, clip: QRect) -> tuple[list[tuple[Span, list[Piece]]], Lines]:
         """Each span meeting ``clip``, with the rectangles of its visible lines."""

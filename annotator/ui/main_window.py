@@ -43,7 +43,7 @@ from annotator.ui.import_export import (
     import_message,
 )
 from annotator.ui.keymap import sequences
-from annotator.ui.label_bar import LabelBar, set_quiet
+from annotator.ui.label_bar import LabelBar, set_quiet, steady_width
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
 from annotator.ui.transfer import (
@@ -248,6 +248,8 @@ class MainWindow(QMainWindow):
         for label in (self.selection_label, self.span_count_label, self.saved_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        steady_width(self.span_count_label, "8888888 spans")
+        steady_width(self.saved_label, "Saved 88:88:88")
 
     def _connect(self) -> None:
         self.document_list.documentChosen.connect(self.open_document)
@@ -293,6 +295,8 @@ class MainWindow(QMainWindow):
         self.labels_menu.addActions(self.attribution.label_menu_actions())
         self.span_table.set_labels(self.tagset.names(), self.colors)
         self.view.set_colors(self.colors)
+        longest = max(self.tagset.names(), key=len, default="")
+        steady_width(self.selection_label, f"{longest} · chars 8888888–8888888")
 
     def restore_state(self) -> None:
         """Geometry, splitter, zoom and the project's last document, from the settings."""
@@ -597,42 +601,43 @@ class MainWindow(QMainWindow):
             self.open_document(document_id)
 
     def after_change(self, change: Change) -> None:
-        current = self.document.id if self.document is not None else None
-        if change.document_id is not None and change.document_id == current:
-            for span_id in change.removed:
-                self._spans.pop(span_id, None)
-                self.view.remove_span(span_id)
-                self.span_table.remove_span(span_id)
-            for span in change.added:
-                assert span.id is not None
-                self._spans[span.id] = span
-                self.view.add_span(span)
-                self.span_table.add_span(span)
-            for span in change.updated:
-                assert span.id is not None
-                self._spans[span.id] = span
-                self.view.update_span(span)
-                self.span_table.update_span(span)
-            shown = (change.added + change.updated)[-1:]
-            if shown:
-                self.view.select_span(shown[0].id)
-                self._follow_view()
-            elif change.removed:
-                self.view.select_span(None)
-                self.span_table.select_span(None)
-        if change.document_id is not None:
-            self.document_list.model.adjust_span_count(
-                change.document_id, len(change.added) - len(change.removed)
-            )
-        if change.labels:
-            self._reload_tagset()
-        if change.documents:
-            self.document_list.set_documents(self.store.list_documents())
-        # A change to the tag set can touch spans anywhere (a label renamed or
-        # deleted): show the open document afresh rather than patch it.
-        wide = change.labels or (change.documents and change.document_id is None)
-        if wide and self.document is not None and self.document.id is not None:
-            self.open_document(self.document.id)
+        with self.attribution.holding():  # the Span panel follows once, below
+            current = self.document.id if self.document is not None else None
+            if change.document_id is not None and change.document_id == current:
+                for span_id in change.removed:
+                    self._spans.pop(span_id, None)
+                    self.view.remove_span(span_id)
+                    self.span_table.remove_span(span_id)
+                for span in change.added:
+                    assert span.id is not None
+                    self._spans[span.id] = span
+                    self.view.add_span(span)
+                    self.span_table.add_span(span)
+                for span in change.updated:
+                    assert span.id is not None
+                    self._spans[span.id] = span
+                    self.view.update_span(span)
+                    self.span_table.update_span(span)
+                shown = (change.added + change.updated)[-1:]
+                if shown:
+                    self.view.select_span(shown[0].id)
+                    self._follow_view()
+                elif change.removed:
+                    self.view.select_span(None)
+                    self.span_table.select_span(None)
+            if change.document_id is not None:
+                self.document_list.model.adjust_span_count(
+                    change.document_id, len(change.added) - len(change.removed)
+                )
+            if change.labels:
+                self._reload_tagset()
+            if change.documents:
+                self.document_list.set_documents(self.store.list_documents())
+            # A change to the tag set can touch spans anywhere (a label renamed or
+            # deleted): show the open document afresh rather than patch it.
+            wide = change.labels or (change.documents and change.document_id is None)
+            if wide and self.document is not None and self.document.id is not None:
+                self.open_document(self.document.id)
         self.attribution.after_change(change)
         self._mark_saved()
         self._update_status()

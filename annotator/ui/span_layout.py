@@ -129,6 +129,24 @@ class SpanIndex:
         else:
             self.add(span)
 
+    def repaint_range(self, span: Span) -> tuple[int, int] | None:
+        """The code points whose drawing adding or removing ``span`` may change: its own,
+        and those of the spans after it in its cluster (their underline lanes move).
+        ``None`` when long spans are about: short lanes sit above them, anything may move.
+        """
+        group = self._group(span)
+        if group == 1 or self._orders[1]:
+            return None
+        reach = span.end
+        for key in self._keys_in_range(span.start, span.start + 1, self._group_classes(0)):
+            reach = max(reach, -key[1])
+        order = self._orders[0]
+        i = bisect_left(order, (span.start,))
+        while i < len(order) and order[i][0] < reach:
+            reach = max(reach, -order[i][1])
+            i += 1
+        return span.start, reach
+
     # ----------------------------------------------------------------- queries
 
     def in_range(self, start: int, end: int) -> list[Span]:

@@ -110,6 +110,7 @@ class SpanPanel(QWidget):
         self.setObjectName("spanPanel")
         self._span: Span | None = None
         self._label: Label | None = None
+        self._extras: list[tuple[str, str]] = []  # shown attributes the tag set lacks
         self._editors: dict[str, QWidget] = {}
 
         self.swatch = QLabel(self)
@@ -256,15 +257,15 @@ class SpanPanel(QWidget):
             self._label = None
             return
         schema = label.attributes if label is not None else ()
-        if (
-            previous is None
-            or previous.id != span.id
-            or self._label is None
-            or self._label.attributes != schema
-        ):
+        declared = {a.name for a in schema}
+        extras = sorted((n, str(v)) for n, v in span.attributes.items() if n not in declared)
+        # The same rows as shown (the usual case from one tag to the next): keep the
+        # editors and fill in the values; building widgets costs a layout and a repaint.
+        if self._label is None or self._label.attributes != schema or extras != self._extras:
             self._build_form(schema, span.attributes)
+            self._extras = extras
         self._label = label
-        self._fill_form(span.attributes)
+        self._fill_form(span.attributes, typing=previous is not None and previous.id == span.id)
         self.swatch.setPixmap(swatch_icon(color, 14).pixmap(14, 14))
         self.title.setText(span.label)
         self.offsets.setText(f"chars {span.start}–{span.end} · tag {span.id}")
@@ -370,7 +371,8 @@ class SpanPanel(QWidget):
         combo.activated.connect(lambda _i, n=name, c=combo: self._commit(n, c.currentData()))
         return combo
 
-    def _fill_form(self, values: dict[str, Any]) -> None:
+    def _fill_form(self, values: dict[str, Any], *, typing: bool = False) -> None:
+        """Show ``values``; with ``typing`` (the same tag), a field being edited keeps its text."""
         label = self._label
         schema = {a.name: a for a in label.attributes} if label is not None else {}
         for name, editor in self._editors.items():
@@ -380,7 +382,7 @@ class SpanPanel(QWidget):
                 if isinstance(editor, QCheckBox):
                     editor.setChecked(bool(value))
                 elif isinstance(editor, QLineEdit):
-                    if not (editor.hasFocus() and editor.isModified()):
+                    if not (typing and editor.hasFocus() and editor.isModified()):
                         editor.setText("" if value is None else str(value))
                         editor.setModified(False)
                 elif isinstance(editor, QComboBox):

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.domain.model import Span
-from annotator.ui.label_bar import set_quiet, swatch_icon
+from annotator.ui.label_bar import set_quiet, steady_width, swatch_icon
+from annotator.ui.span_table_view import SpanTableView
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -111,14 +111,7 @@ class SpanTableModel(QAbstractTableModel):
         span = spans[row]
         column = index.column()
         if role == _DISPLAY:
-            if column == 0:
-                return span.label
-            if column == 1:
-                return _one_line(span.text)
-            if column == 2:
-                return f"{span.start}–{span.end}"
-            number = self.sentence_number(span.start)
-            return "" if number is None else str(number)
+            return self.display(row, column)
         if role == _DECORATION:
             return self._icon(span.label) if column == 0 else None
         if role == _ALIGNMENT:
@@ -133,6 +126,22 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     # -- our API ---------------------------------------------------------------------
+
+    def display(self, row: int, column: int) -> str:
+        """The text of a cell (what ``data`` gives for the display role)."""
+        span = self._spans[row]
+        if column == 0:
+            return span.label
+        if column == 1:
+            return _one_line(span.text)
+        if column == 2:
+            return f"{span.start}–{span.end}"
+        number = self.sentence_number(span.start)
+        return "" if number is None else str(number)
+
+    def icon(self, label: str) -> QIcon:
+        """The colour swatch of a label."""
+        return self._icon(label)
 
     def set_spans(
         self, spans: list[Span], sentences: list[tuple[int, int]], colors: dict[str, str]
@@ -348,8 +357,9 @@ class SpanTable(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("spanCount")
         set_quiet(self.count_label)
+        steady_width(self.count_label, "888888 of 888888 spans")
 
-        self.view = QTableView(self)
+        self.view = SpanTableView(frozenset((2, 3)), self)
         self.view.setObjectName("spanTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
