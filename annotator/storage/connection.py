@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.domain.attribution import normalise_name
 from annotator.domain.errors import ProjectError
 from annotator.storage.schema import APPLICATION_ID, MIGRATIONS, migration_names, schema_version
 
@@ -178,6 +179,8 @@ def _connect(path: Path) -> Database:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA trusted_schema=OFF")
     db.execute("PRAGMA cell_size_check=ON")
+    # How entity names are compared (find_entity), usable in queries on this connection.
+    conn.create_function("annotator_name_key", 1, normalise_name, deterministic=True)
     mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if mode != "wal":
         db.close()

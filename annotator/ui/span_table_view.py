@@ -11,7 +11,7 @@ tips are still Qt's own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 _PAD = 4  # text inset from the cell's edges
 _SWATCH = 12  # the label's colour square
+_NUMERIC = frozenset("0123456789–")
+_SLACK = 4  # pixels kept free when a text is judged to fit without measuring it whole
 _CACHE_LIMIT = 4000  # cells kept laid out (a few screenfuls at every column width)
 
 
@@ -41,10 +43,12 @@ class SpanTableView(QTableView):
     def __init__(self, right_aligned: frozenset[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._right = right_aligned
-        # (text, width) -> (laid-out text, its width, its height)
-        self._texts: dict[tuple[str, int], tuple[QStaticText, int, int]] = {}
+        # (text, room) -> [the text as shown (elided), its width, None when new, False
+        # once painted, then its QStaticText]
+        self._texts: dict[tuple[str, int], list[Any]] = {}
         self._swatches: dict[int, QPixmap] = {}
         self._font = QFont()
+        self._advances: dict[str, int] = {}  # character -> advance in the table's font
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         model: SpanTableModel = self.model()  # type: ignore[assignment]
@@ -60,7 +64,9 @@ class SpanTableView(QTableView):
         if font != self._font:
             self._font = font
             self._texts.clear()
+            self._advances.clear()
         metrics = QFontMetrics(font)
+        line_height, ascent = metrics.height(), metrics.ascent()
         columns = [
             (c, self.columnViewportPosition(c), self.columnWidth(c))
             for c in range(model.columnCount())
@@ -109,25 +115,50 @@ class SpanTableView(QTableView):
                 room = x + w - _PAD - left
                 laid = texts.get((text, room))
                 if laid is None:
-                    laid = self._lay_out(text, room, metrics, font)
-                static, text_width, text_height = laid
+                    laid = self._lay_out(text, room, column in right, metrics)
+                shown, text_width, static = laid
                 if column in right:
                     left = x + w - _PAD - text_width
-                painter.drawStaticText(left, y + (height - text_height) // 2, static)
+                top = y + (height - line_height) // 2
+                if static is None:  # first sight: just drawn (most rows scroll past)
+                    painter.drawText(left, top + ascent, shown)
+                    laid[2] = False
+                    continue
+                if static is False:  # seen again: laid out once, to keep
+                    static = laid[2] = self._static(shown, font)
+                painter.drawStaticText(left, top, static)
             y += height
         painter.end()
 
-    def _lay_out(
-        self, text: str, room: int, metrics: QFontMetrics, font: QFont
-    ) -> tuple[QStaticText, int, int]:
+    def _lay_out(self, text: str, room: int, measure: bool, metrics: QFontMetrics) -> list[Any]:
+        """``[text as shown, its width (when ``measure``), None]`` for a new cell."""
         if len(self._texts) >= _CACHE_LIMIT:
             self._texts.clear()
-        static = QStaticText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
+        # Eliding lays the text out; offsets and sentence numbers (digits and a dash,
+        # the columns sized to fit them) are measured from their characters' advances.
+        shown = text
+        if len(text) < 32 and _NUMERIC.issuperset(text):
+            advances = self._advances
+            estimate = 0
+            for char in text:
+                advance = advances.get(char)
+                if advance is None:
+                    advance = advances[char] = metrics.horizontalAdvance(char)
+                estimate += advance
+            if estimate + _SLACK > room:
+                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        else:
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        width = metrics.horizontalAdvance(shown) if measure else 0
+        laid = self._texts[(text, room)] = [shown, width, None]
+        return laid
+
+    @staticmethod
+    def _static(text: str, font: QFont) -> QStaticText:
+        static = QStaticText(text)
         static.setTextFormat(Qt.TextFormat.PlainText)
         static.prepare(QTransform(), font)
-        size = static.size()
-        laid = self._texts[(text, room)] = (static, round(size.width()), round(size.height()))
-        return laid
+        return static
 
     def _swatch(self, model: SpanTableModel, label: str) -> QPixmap:
         icon = model.icon(label)  # the model makes a new icon when colours change
