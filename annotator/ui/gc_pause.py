@@ -6,7 +6,14 @@ collection, so the collector runs again and again while they are made, and at le
 once over every object of the program: ~100-150 ms of a 0.6 s open on a 2-core
 machine, for objects that all stay alive. Reference counting still frees everything
 as usual meanwhile; only the search for reference cycles waits until the document is
-built, and then resumes on its normal schedule.
+built.
+
+Then what was built is *frozen* (``gc.freeze``): moved out of the generations the
+collector walks. Otherwise, while the user tags, an occasional collection of the older
+generations walks those 100,000 objects again: a 20-40 ms stall on one key press in
+a hundred. Frozen objects are still freed by reference counting when the document
+closes; a reference cycle among them would wait for the next open, which unfreezes
+everything first.
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ __all__ = ["paused_gc"]
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """Disable the cyclic collector inside the block (unless it already was)."""
+    """Disable the cyclic collector inside the block (unless it already was), then
+    freeze what survives it."""
     if not gc.isenabled():
         yield
         return
+    gc.unfreeze()  # the previous document's objects: collectable again
     gc.disable()
     try:
         yield
     finally:
+        gc.collect(1)  # young garbage goes now (cheap); the rest is the document
+        gc.freeze()
         gc.enable()
