@@ -29,6 +29,7 @@ from annotator.formats.jsonl import write_jsonl
 from annotator.formats.labelstudio import LabelStudioWriter
 from annotator.formats.records import DocumentRecord, EntityRef, LinkRecord, SpanRecord
 from annotator.formats.spacy_docbin import DocBinWriter, require_spacy
+from annotator.services import csv_worker
 from annotator.services.importing import Cancel, Progress, stop_checker
 from annotator.services.tables import SPAN_COLUMNS, TABLES, DocumentContext
 from annotator.storage import Store
@@ -330,8 +331,21 @@ def _csv(
             progress(index, total if total is not None else index + 1, title)
 
     encode = CellEncoder(neutralise_formulas=neutralise)
-    header, rows = builder(store, ids, encode=encode, each_document=each_document)
-    return write_encoded(out, header, rows, bom=bom)
+    every = list(ids) if ids is not None else [d.id for d in store.list_documents()]
+    halves = csv_worker.split(store, every, table)
+    if halves is None:
+        header, rows = builder(store, every, encode=encode, each_document=each_document)
+        return write_encoded(out, header, rows, bom=bom)
+    # A large export: a second process writes the second half of the documents while
+    # this one writes the first; its lines follow ours (same order as one process).
+    mine, theirs = halves
+    worker = csv_worker.Worker(store.path, theirs, table, neutralise)
+    try:
+        header, rows = builder(store, mine, encode=encode, each_document=each_document)
+        count = write_encoded(out, header, rows, bom=bom)
+        return count + worker.append_to(out)
+    finally:
+        worker.close()
 
 
 def export_csv(

@@ -153,7 +153,16 @@ def check_document(document: Document, spans: Iterable[tuple[Any, int, int, str]
 class Sentences:
     """A document's sentences: which one a position falls in, and its text (encoded once)."""
 
-    def __init__(self, text: str, sentences: list[tuple[int, int]], encode: Encode) -> None:
+    def __init__(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]],
+        encode: Encode,
+        *,
+        numbered: bool = False,
+    ) -> None:
+        """With ``numbered``, a cell is the sentence's index, a comma, then its text."""
+        self.numbered = numbered
         self.text = text
         self.bounds = sentences
         self.starts = [s for s, _ in sentences]
@@ -173,7 +182,10 @@ class Sentences:
         cell = self.cells[index]
         if cell is None:
             start, end = self.bounds[index]
-            cell = self.cells[index] = self._encode(self.text[start:end])
+            cell = self._encode(self.text[start:end])
+            if self.numbered:
+                cell = f"{index},{cell}"
+            self.cells[index] = cell
         return cell
 
 
@@ -291,7 +303,7 @@ def spans_table(
             check_document(doc, ())
             text = doc.text
             found = store.span_rows(doc_id)
-            sentences = Sentences(text, store.sentences(doc_id), encode)
+            sentences = Sentences(text, store.sentences(doc_id), encode, numbered=True)
             starts, bounds, sentence_cell = sentences.starts, sentences.bounds, sentences.cell
             links = store.links_for_document(doc_id)
             index = None
@@ -316,12 +328,12 @@ def spans_table(
                     origin, who, made = o, w, m
                     made_cell = encode(m)
                     stamps = f"{encode(o)},{encode(w)},{made_cell}"
+                    unedited = f"{stamps},{made_cell},,,,{no_attrs}"  # updated_at = created_at
                 i = bisect_right(starts, start) - 1
-                sentence: int | str = ""
-                sentence_text = ""
                 if i >= 0 and start < bounds[i][1]:
-                    sentence = i
-                    sentence_text = sentence_cells[i] or sentence_cell(i)
+                    sentence = sentence_cells[i] or sentence_cell(i)  # "index,text"
+                else:
+                    sentence = ","
                 if (
                     span_text[0] in risky
                     or '"' in span_text
@@ -330,10 +342,6 @@ def spans_table(
                     or "\r" in span_text
                 ):
                     span_text = once(span_text)
-                line = (
-                    f"{head}{span_id},{label_cells[lab]},{start},{end},{span_text},"
-                    f"{sentence},{sentence_text},"
-                )
                 if (
                     attributes is None
                     and note is None
@@ -341,8 +349,12 @@ def spans_table(
                     and entity is None
                     and span_id not in sources
                 ):  # the usual span: no attributes, note, edit, entity or link
-                    yield f"{line},,{stamps},{made_cell},,,,{no_attrs}"
+                    yield (
+                        f"{head}{span_id},{label_cells[lab]},{start},{end},{span_text},"
+                        f"{sentence},,,{unedited}"
+                    )
                     continue
+                line = f"{head}{span_id},{label_cells[lab]},{start},{end},{span_text},{sentence},"
                 if index is None or span_id not in sources:
                     canonical = names.get(entity, "") if entity is not None else ""
                     speaker = speaker_entity = binds = ""

@@ -60,6 +60,19 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     return db
 
 
+def connect_checked(path: Path) -> Database:
+    """Connect to a project that is open, checked and up to date elsewhere."""
+    if inspect_version(path) != schema_version():
+        raise ProjectError(f"{path}: changed while it was open")
+    return _connect(path)
+
+
+def inspect_version(path: Path) -> int:
+    """The schema version of a project file (no check of the rest of it)."""
+    with contextlib.closing(_connect_readonly(path)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def inspect_project(path: Path) -> int:
     """Return the schema version of the project at ``path`` (0 for an empty SQLite file).
 

@@ -26,7 +26,12 @@ from annotator.domain.model import (
     check_offsets,
 )
 from annotator.storage.bulk import BulkQueries
-from annotator.storage.connection import claim_ids, open_database, write_transaction
+from annotator.storage.connection import (
+    claim_ids,
+    connect_checked,
+    open_database,
+    write_transaction,
+)
 from annotator.storage.entities import EntityQueries
 from annotator.storage.labels import LabelQueries
 
@@ -55,6 +60,12 @@ class Store(EntityQueries, LabelQueries, BulkQueries):
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Store:
         return cls(open_database(path, create=create), Path(path))
+
+    @classmethod
+    def open_again(cls, path: Path | str) -> Store:
+        """A second connection to a project another connection opened and checked (the
+        whole-file check and the migrations take ~0.5 s on a large project)."""
+        return cls(connect_checked(Path(path)), Path(path))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

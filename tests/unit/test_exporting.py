@@ -218,3 +218,55 @@ def test_document_text_changed_behind_our_back_stops_the_export(
     store.db.execute("UPDATE documents SET text = ? WHERE id = ?", [damaged, doc_id])
     with pytest.raises(OffsetError, match=f"document {doc_id} .*hash"):
         export_csv(store, io.StringIO())
+
+
+# -- large exports: a second process writes half the documents ---------------------------
+
+
+@pytest.fixture
+def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export with two documents or more takes the two-process path."""
+    from annotator.services import csv_worker
+
+    monkeypatch.setattr(csv_worker, "PARALLEL_FROM", 1)
+
+
+@pytest.mark.parametrize("table", ["spans", "commitments", "sentences"])
+def test_two_processes_write_the_same_bytes_as_one(
+    store: Store,
+    corpus: dict[int, str],
+    tmp_path: Path,
+    table: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.services import csv_worker
+    from annotator.services.exporting import export
+
+    export(store, tmp_path / "one.csv", "csv", table=table)
+    monkeypatch.setattr(csv_worker, "PARALLEL_FROM", 1)
+    assert csv_worker.split(store, sorted(corpus), table) is not None
+    export(store, tmp_path / "two.csv", "csv", table=table, bom=True)
+    one = (tmp_path / "one.csv").read_bytes()
+    two = (tmp_path / "two.csv").read_bytes()
+    assert two == "\ufeff".encode() + one
+    # and to an in-memory text handle too
+    out = io.StringIO(newline="")
+    count = export_csv(store, out, table=table)
+    assert out.getvalue().encode() == one
+    assert count == len(list(csv.reader(io.StringIO(one.decode(), newline="")))) - 1
+
+
+def test_damage_in_the_second_process_half_fails_the_export_and_writes_nothing(
+    store: Store, corpus: dict[int, str], tmp_path: Path, two_processes: None
+) -> None:
+    from annotator.domain.errors import AnnotatorError
+    from annotator.services.exporting import export
+
+    last_doc = max(corpus)  # the second process writes the last documents
+    victim = store.spans_for_document(last_doc)[-1]
+    store.db.execute("UPDATE spans SET text = ? WHERE id = ?", ["X" * len(victim.text), victim.id])
+    target = tmp_path / "out.csv"
+    with pytest.raises(AnnotatorError, match=f"span {victim.id}"):
+        export(store, target, "csv")
+    assert not target.exists()
+    assert list(tmp_path.glob("*.part")) == []
