@@ -137,6 +137,7 @@ class SpanTableView(QTableView):
         # Eliding lays the text out; offsets and sentence numbers (digits and a dash,
         # the columns sized to fit them) are measured from their characters' advances.
         shown = text
+        width = -1
         if len(text) < 32 and _NUMERIC.issuperset(text):
             advances = self._advances
             estimate = 0
@@ -147,9 +148,12 @@ class SpanTableView(QTableView):
                 estimate += advance
             if estimate + _SLACK > room:
                 shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            else:
+                width = estimate  # digits have no kerning: the sum is the width
         else:
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-        width = metrics.horizontalAdvance(shown) if measure else 0
+        if width < 0:
+            width = metrics.horizontalAdvance(shown) if measure else 0
         laid = self._texts[(text, room)] = [shown, width, None]
         return laid
 
