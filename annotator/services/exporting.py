@@ -332,8 +332,8 @@ def _csv(
 
     encode = CellEncoder(neutralise_formulas=neutralise)
     every = list(ids) if ids is not None else [d.id for d in store.list_documents()]
-    halves = csv_worker.split(store, every, table)
-    if halves is None:
+    halves = csv_worker.split(store, every, table) if store.path is not None else None
+    if halves is None or store.path is None:
         header, rows = builder(store, every, encode=encode, each_document=each_document)
         return write_encoded(out, header, rows, bom=bom)
     # A large export: a second process writes the second half of the documents while
