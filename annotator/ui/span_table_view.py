@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -21,10 +21,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPixmap,
+    QRegion,
     QStaticText,
     QTransform,
 )
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 if TYPE_CHECKING:
     from annotator.ui.span_table import SpanTableModel
@@ -36,12 +37,24 @@ _SLACK = 4  # pixels kept free when a text is judged to fit without measuring it
 _CACHE_LIMIT = 4000  # cells kept laid out (a few screenfuls at every column width)
 
 
+class _Header(QHeaderView):
+    """The column header, which does not repaint itself when the selected row changes
+    (Qt repaints every section then, to highlight selected columns; ours are never
+    highlighted: whole rows are selected)."""
+
+    def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:  # noqa: N802
+        return QRegion()
+
+
 class SpanTableView(QTableView):
     """A table view over a :class:`SpanTableModel`; ``right_aligned`` columns hug the
     right edge of their cell."""
 
     def __init__(self, right_aligned: frozenset[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        header = _Header(Qt.Orientation.Horizontal, self)
+        header.setSectionsClickable(True)
+        self.setHorizontalHeader(header)
         self._right = right_aligned
         # (text, room) -> [the text as shown (elided), its width, None when new, False
         # once painted, then its QStaticText]
