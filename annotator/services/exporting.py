@@ -332,16 +332,16 @@ def _csv(
 
     encode = CellEncoder(neutralise_formulas=neutralise)
     every = list(ids) if ids is not None else [d.id for d in store.list_documents()]
-    halves = csv_worker.split(store, every, table) if store.path is not None else None
-    if halves is None or store.path is None:
+    if store.path is None or not csv_worker.wanted(store, every, table):
         header, rows = builder(store, every, encode=encode, each_document=each_document)
         return write_encoded(out, header, rows, bom=bom)
-    # A large export: a second process writes the second half of the documents while
-    # this one writes the first; its lines follow ours (same order as one process).
-    mine, theirs = halves
-    worker = csv_worker.Worker(store.path, theirs, table, neutralise)
+    # A large export: a second process takes documents from the back while this one
+    # takes them from the front (see csv_worker); its lines follow ours.
+    worker = csv_worker.Worker(store.path, every, table, neutralise)
     try:
-        header, rows = builder(store, mine, encode=encode, each_document=each_document)
+        header, rows = builder(
+            store, worker.mine(every), encode=encode, each_document=each_document
+        )
         count = write_encoded(out, header, rows, bom=bom)
         return count + worker.append_to(out)
     finally:

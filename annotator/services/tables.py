@@ -237,7 +237,7 @@ EachDocument = Callable[[int, str], None]
 
 def contexts(
     store: Store,
-    document_ids: Sequence[int] | None = None,
+    document_ids: Iterable[int] | None = None,
     each_document: EachDocument | None = None,
 ) -> Iterator[DocumentContext]:
     names = entity_names(store)
@@ -258,9 +258,11 @@ def entity_names(store: Store) -> dict[int, str]:
     return {e.id: e.name for e in store.entities() if e.id is not None}
 
 
-def _ids(store: Store, document_ids: Sequence[int] | None) -> list[int]:
+def _ids(store: Store, document_ids: Iterable[int] | None) -> Iterable[int]:
+    """The documents asked for (walked lazily: a two-process export claims each one as
+    it comes to it), or every document."""
     if document_ids is not None:
-        return list(document_ids)
+        return document_ids
     return [d.id for d in store.list_documents()]
 
 
@@ -276,7 +278,7 @@ def attribute_columns(tagset: TagSet) -> list[str]:
 
 def spans_table(
     store: Store,
-    document_ids: Sequence[int] | None = None,
+    document_ids: Iterable[int] | None = None,
     *,
     encode: CellEncoder,
     each_document: EachDocument | None = None,
@@ -382,7 +384,7 @@ def spans_table(
 
 def commitments_table(
     store: Store,
-    document_ids: Sequence[int] | None = None,
+    document_ids: Iterable[int] | None = None,
     *,
     label: str = "commitment",
     encode: CellEncoder,
@@ -421,7 +423,7 @@ def commitments_table(
 
 def sentences_table(
     store: Store,
-    document_ids: Sequence[int] | None = None,
+    document_ids: Iterable[int] | None = None,
     *,
     encode: CellEncoder,
     each_document: EachDocument | None = None,
@@ -460,17 +462,18 @@ def sentences_table(
 
 def entities_table(
     store: Store,
-    document_ids: Sequence[int] | None = None,
+    document_ids: Iterable[int] | None = None,
     *,
     encode: CellEncoder,
     each_document: EachDocument | None = None,  # one row per entity, not per document
 ) -> tuple[list[str], Iterator[str]]:
     def rows() -> Iterator[str]:
         titles = {d.id: d.title for d in store.list_documents()}
+        chosen = set(document_ids) if document_ids is not None else None
         for entity in store.entities():
             assert entity.id is not None
             docs = sorted({m[1] for m in store.mentions(entity.id)})
-            if document_ids is not None and not set(docs) & set(document_ids):
+            if chosen is not None and not set(docs) & chosen:
                 continue
             yield _line(_entity_row(entity, [titles.get(d, str(d)) for d in docs]), encode)
 

@@ -244,7 +244,7 @@ def test_two_processes_write_the_same_bytes_as_one(
 
     export(store, tmp_path / "one.csv", "csv", table=table)
     monkeypatch.setattr(csv_worker, "PARALLEL_FROM", 1)
-    assert csv_worker.split(store, sorted(corpus), table) is not None
+    assert csv_worker.wanted(store, sorted(corpus), table)
     export(store, tmp_path / "two.csv", "csv", table=table, bom=True)
     one = (tmp_path / "one.csv").read_bytes()
     two = (tmp_path / "two.csv").read_bytes()
@@ -270,3 +270,34 @@ def test_damage_in_the_second_process_half_fails_the_export_and_writes_nothing(
         export(store, target, "csv")
     assert not target.exists()
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_the_second_process_takes_documents_from_the_back_until_it_meets_the_first(
+    store: Store, corpus: dict[int, str], tmp_path: Path
+) -> None:
+    from annotator.services import csv_worker
+
+    ids = sorted(corpus)
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    # this process has taken the first two documents already
+    assert list(csv_worker.claimed(claims, ids[:2])) == ids[:2]
+    written = csv_worker.write_part(
+        {
+            "project": str(store.path),
+            "ids": ids,
+            "table": "spans",
+            "neutralise": True,
+            "claims": str(claims),
+            "part": str(tmp_path / "part.csv"),
+        }
+    )
+    assert [entry[0] for entry in written] == ids[:1:-1]  # from the back, down to ours
+    part = (tmp_path / "part.csv").read_bytes()
+    for doc_id, offset, length, lines in written:
+        alone = io.StringIO(newline="")
+        assert export_csv(store, alone, document_ids=[doc_id]) == lines
+        body = alone.getvalue().split("\r\n", 1)[1]  # without the header
+        assert part[offset : offset + length] == body.encode()
+    # and a document both want goes to one of them only
+    assert list(csv_worker.claimed(claims, ids)) == []
