@@ -1,16 +1,14 @@
 """CSV writing with spreadsheet-formula neutralisation (OWASP's advice).
 
-Two writers, byte-for-byte the same output as :mod:`csv` (``QUOTE_MINIMAL``, ``\\r\\n``):
-:func:`write_csv` for rows of plain values, and :func:`write_encoded` for rows whose
-text cells a :class:`CellEncoder` has already made ready, which is how the tables
-are exported. A million spans carry a few hundred megabytes of text, mostly the same
-sentences and titles again and again; :mod:`csv` scans every character of every
-cell, the encoder scans each distinct value once.
+:func:`write_encoded` writes lines whose text cells a :class:`CellEncoder` has made
+ready, byte-for-byte what :mod:`csv` would write (``QUOTE_MINIMAL``, ``\\r\\n``). A
+million spans carry a few hundred megabytes of text, mostly the same sentences and
+titles again and again; :mod:`csv` scans every character of every cell, the encoder
+scans each distinct value once.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -38,31 +36,6 @@ def unneutralise(value: str) -> str:
     return value[1:] if value.startswith(QUOTE) else value
 
 
-def write_csv(
-    out: TextIO,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    bom: bool = False,
-    neutralise_formulas: bool = True,
-) -> int:
-    """Write ``header`` and ``rows``; return the number of data rows written."""
-    if bom:
-        out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    counter = _Counter(rows)
-    if neutralise_formulas:
-        first = _FIRST_CHARS
-        writer.writerows(
-            [QUOTE + v if v.__class__ is str and v[:1] in first else v for v in row]
-            for row in counter
-        )
-    else:
-        writer.writerows(counter)
-    return counter.count
-
-
 _FIRST_CHARS = frozenset((*DANGEROUS_PREFIXES, QUOTE))
 
 
@@ -85,17 +58,23 @@ class CellEncoder:
 
     def __init__(self, *, neutralise_formulas: bool = True, limit: int = 200_000) -> None:
         self.neutralise = neutralise_formulas
-        #: First characters that make :meth:`once` change a value.
-        self.risky = _FIRST_CHARS if neutralise_formulas else frozenset()
+        self._risky = _FIRST_CHARS if neutralise_formulas else frozenset()  # first chars
         self._limit = limit
         self._seen: dict[str, str] = {}
 
     def once(self, value: str) -> str:
-        if self.neutralise and value[:1] in _FIRST_CHARS:
-            value = QUOTE + value
-        if _NEEDS_QUOTES.search(value) is None:
+        """``value`` as a cell (not remembered: for values that rarely repeat)."""
+        # The usual word or phrase needs nothing: tested with plain string operations,
+        # cheaper than the regex for the million short span texts of a large export.
+        if (
+            value[:1] not in self._risky
+            and '"' not in value
+            and "," not in value
+            and "\n" not in value
+            and "\r" not in value
+        ):
             return value
-        return '"' + value.replace('"', '""') + '"'
+        return quote(neutralise(value) if self.neutralise else value)
 
     def __call__(self, value: str) -> str:
         cell = self._seen.get(value)
@@ -107,15 +86,17 @@ class CellEncoder:
 
 
 def write_encoded(
-    out: TextIO, header: Sequence[str], lines: Iterable[str], *, bom: bool = False
+    out: TextIO, header: Sequence[str] | None, lines: Iterable[str], *, bom: bool = False
 ) -> int:
-    """Write ``header`` and lines whose cells a :class:`CellEncoder` made ready.
+    """Write ``header`` (unless ``None``) and lines whose cells a :class:`CellEncoder`
+    made ready.
 
     Each line is its cells joined by commas, without the line end; returns their number.
     """
     if bom:
         out.write("\ufeff")
-    out.write(",".join(quote(h) for h in header) + "\r\n")
+    if header is not None:
+        out.write(",".join(quote(h) for h in header) + "\r\n")
     count = 0
     batch: list[str] = []
     for line in lines:
@@ -128,19 +109,3 @@ def write_encoded(
         count += len(batch)
         out.write("\r\n".join(batch) + "\r\n")
     return count
-
-
-class _Counter:
-    """Counts the rows that pass through it."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._rows = iter(rows)
-        self.count = 0
-
-    def __iter__(self) -> _Counter:
-        return self
-
-    def __next__(self) -> Sequence[Any]:
-        row = next(self._rows)
-        self.count += 1
-        return row

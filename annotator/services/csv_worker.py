@@ -17,6 +17,7 @@ lines], ...]`` as JSON; on an error it prints the message to stderr and exits 1.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -24,10 +25,10 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from annotator.domain.errors import AnnotatorError
-from annotator.formats.csv_table import CellEncoder
+from annotator.formats.csv_table import CellEncoder, write_encoded
 from annotator.services.tables import TABLES
 from annotator.storage import Store
 
@@ -64,30 +65,18 @@ def write_part(request: dict[str, object]) -> list[list[int]]:
         ids = [int(i) for i in request["ids"]]  # type: ignore[attr-defined]
         claims = Path(str(request["claims"]))
         written: list[list[int]] = []
-        with open(str(request["part"]), "wb") as out:
+        with open(str(request["part"]), "wb") as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             for doc_id in claimed(claims, ids[::-1]):
                 _, lines = builder(store, [doc_id], encode=encode)
-                offset = out.tell()
-                count = _write_lines(out, lines)
-                written.append([doc_id, offset, out.tell() - offset, count])
+                offset = raw.tell()
+                count = write_encoded(out, None, lines)
+                out.flush()
+                written.append([doc_id, offset, raw.tell() - offset, count])
+            out.detach()
         return written
     finally:
         store.db.close()  # read only: no PRAGMA optimize
-
-
-def _write_lines(out: BinaryIO, lines: Iterator[str]) -> int:
-    count = 0
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) == 4096:
-            out.write(("\r\n".join(batch) + "\r\n").encode("utf-8"))
-            count += len(batch)
-            batch.clear()
-    if batch:
-        out.write(("\r\n".join(batch) + "\r\n").encode("utf-8"))
-        count += len(batch)
-    return count
 
 
 def main() -> int:

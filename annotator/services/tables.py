@@ -297,7 +297,7 @@ def spans_table(
         names = entity_names(store)
         labels = store.label_names()
         loads, dumps, bisect_right = json.loads, json.dumps, bisect.bisect_right
-        once, risky = encode.once, encode.risky
+        once = encode.once
         for n, doc_id in enumerate(_ids(store, document_ids)):
             doc = store.get_document(doc_id)
             if each_document is not None:
@@ -336,14 +336,7 @@ def spans_table(
                     sentence = sentence_cells[i] or sentence_cell(i)  # "index,text"
                 else:
                     sentence = ","
-                if (
-                    span_text[0] in risky
-                    or '"' in span_text
-                    or "," in span_text
-                    or "\n" in span_text
-                    or "\r" in span_text
-                ):
-                    span_text = once(span_text)
+                span_text = once(span_text)
                 if (
                     attributes is None
                     and note is None
@@ -357,7 +350,7 @@ def spans_table(
                     )
                     continue
                 line = f"{head}{span_id},{label_cells[lab]},{start},{end},{span_text},{sentence},"
-                if index is None or span_id not in sources:
+                if index is None or span_id not in sources:  # no link of its own
                     canonical = names.get(entity, "") if entity is not None else ""
                     speaker = speaker_entity = binds = ""
                 else:
