@@ -512,12 +512,11 @@ class DocumentView(QPlainTextEdit):
             self._emitted = offsets
             self.selectionOffsetsChanged.emit(*offsets)
         # the snap preview follows the selection (Qt repaints the selection itself)
-        preview = found if found is not None else None
-        if preview != self._preview:
-            for shown in (self._preview, preview):
+        if found != self._preview:
+            for shown in (self._preview, found):
                 if shown is not None:
                     self._repaint_range(shown)
-            self._preview = preview
+            self._preview = found
 
     def _select(self, start: int, end: int) -> None:
         """Select ``[start, end)`` exactly, without scrolling."""
@@ -635,15 +634,14 @@ class DocumentView(QPlainTextEdit):
             viewport.update()
             return
         qs, qe = self._map.to_qt(found[0]), self._map.to_qt(found[1])
-        top = bottom = None
-        for start, end, _, _, y, height, _ in self._visible_band()[1]:
-            if start <= qe and end >= qs:
-                top = y if top is None else top
-                bottom = y + height
-            elif top is not None:
-                break
-        if top is None or bottom is None:
+        touched = [
+            (y, y + height)
+            for start, end, _, _, y, height, _ in self._visible_band()[1]
+            if start <= qe and end >= qs
+        ]
+        if not touched:
             return
+        top, bottom = touched[0][0], touched[-1][1]
         above, below = 3, _LANE_PX * _MAX_LANES + 6  # outlines, underline lanes
         y0 = math.floor(top) - above
         viewport.update(QRect(0, y0, viewport.width(), math.ceil(bottom) + below - y0))

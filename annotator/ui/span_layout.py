@@ -134,17 +134,9 @@ class SpanIndex:
         and those of the spans after it in its cluster (their underline lanes move).
         ``None`` when long spans are about: short lanes sit above them, anything may move.
         """
-        group = self._group(span)
-        if group == 1 or self._orders[1]:
+        if self._group(span) == 1 or self._orders[1]:
             return None
-        reach = span.end
-        for key in self._keys_in_range(span.start, span.start + 1, self._group_classes(0)):
-            reach = max(reach, -key[1])
-        order = self._orders[0]
-        i = bisect_left(order, (span.start,))
-        while i < len(order) and order[i][0] < reach:
-            reach = max(reach, -order[i][1])
-            i += 1
+        _, reach = self._rest_of_cluster(span, 0)
         return span.start, reach
 
     # ----------------------------------------------------------------- queries
@@ -293,13 +285,22 @@ class SpanIndex:
             self._lanes[0].clear()  # short lanes sit above long ones
         if not lanes:
             return
+        keys, _ = self._rest_of_cluster(span, group)
+        for key in keys:
+            lanes.pop(key[2], None)
+        lanes.pop(span.id, None)  # type: ignore[arg-type]
+
+    def _rest_of_cluster(self, span: Span, group: int) -> tuple[list[_Key], int]:
+        """The keys from ``span`` on in reading order (``span`` itself if indexed), up to
+        the end of its cluster in ``group``, and where that cluster ends."""
         reach = span.end
         for key in self._keys_in_range(span.start, span.start + 1, self._group_classes(group)):
             reach = max(reach, -key[1])
         order = self._orders[group]
         i = bisect_left(order, _key(span))
+        keys = []
         while i < len(order) and (order[i][0] < reach or order[i][2] == span.id):
-            lanes.pop(order[i][2], None)
+            keys.append(order[i])
             reach = max(reach, -order[i][1])
             i += 1
-        lanes.pop(span.id, None)  # type: ignore[arg-type]
+        return keys, reach
