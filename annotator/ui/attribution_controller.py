@@ -60,7 +60,6 @@ class AttributionController(QObject):
         self._proposal_text = ""
         self._refreshing = False
         self._held = False  # a change is being shown: refresh the Span panel once, after
-        self._stale = False
         self._follow: tuple[int, int, int] | None = None  # L: origin, link index, landed on
         self._closed = False
 
@@ -166,9 +165,7 @@ class AttributionController(QObject):
         self._previous, self._current = self._current, span_id
         if self._proposal is not None and self._proposal[0] != span_id:
             self._clear_proposal()
-        if self._held:
-            self._stale = True
-        else:
+        if not self._held:
             self._refresh_span()
 
     @contextlib.contextmanager
@@ -191,10 +188,8 @@ class AttributionController(QObject):
             self._entity_names.clear()
         if change.entities or change.added or change.removed or change.labels:
             self.registry.mark_dirty(soon=True)
-        stale, self._stale = self._stale, False
         if doc is None or change.document_id not in (doc, None):
-            if stale:
-                self._refresh_span()
+            self._refresh_span()  # the chosen tag may have moved while the window held
             return
         if change.links or change.removed or change.labels:
             self._load_links(doc)

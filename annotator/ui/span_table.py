@@ -58,6 +58,7 @@ class SpanTableModel(QAbstractTableModel):
     """
 
     COLUMNS = ("Label", "Text", "Offsets", "Sentence")
+    RIGHT_ALIGNED = frozenset((2, 3))  # numbers
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -113,9 +114,9 @@ class SpanTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             return self.display(row, column)
         if role == _DECORATION:
-            return self._icon(span.label) if column == 0 else None
+            return self.icon(span.label) if column == 0 else None
         if role == _ALIGNMENT:
-            return _RIGHT if column >= 2 else None
+            return _RIGHT if column in self.RIGHT_ALIGNED else None
         if role == ID_ROLE:
             return span.id
         if role == LABEL_ROLE:
@@ -138,10 +139,6 @@ class SpanTableModel(QAbstractTableModel):
             return f"{span.start}–{span.end}"
         number = self.sentence_number(span.start)
         return "" if number is None else str(number)
-
-    def icon(self, label: str) -> QIcon:
-        """The colour swatch of a label."""
-        return self._icon(label)
 
     def set_spans(
         self, spans: list[Span], sentences: list[tuple[int, int]], colors: dict[str, str]
@@ -329,7 +326,8 @@ class SpanTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._by_id = {s.id: s for s in self._all if s.id is not None}
 
-    def _icon(self, label: str) -> QIcon:
+    def icon(self, label: str) -> QIcon:
+        """The colour swatch of a label."""
         icon = self._icons.get(label)
         if icon is None:
             icon = self._icons[label] = swatch_icon(self._colors.get(label, "#888888"), 12)
@@ -359,7 +357,7 @@ class SpanTable(QWidget):
         set_quiet(self.count_label)
         steady_width(self.count_label, "888888 of 888888 spans")
 
-        self.view = SpanTableView(frozenset((2, 3)), self)
+        self.view = SpanTableView(self)
         self.view.setObjectName("spanTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

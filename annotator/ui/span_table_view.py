@@ -47,15 +47,14 @@ class _Header(QHeaderView):
 
 
 class SpanTableView(QTableView):
-    """A table view over a :class:`SpanTableModel`; ``right_aligned`` columns hug the
-    right edge of their cell."""
+    """A table view over a :class:`SpanTableModel` (its ``RIGHT_ALIGNED`` columns hug
+    the right edge of their cells)."""
 
-    def __init__(self, right_aligned: frozenset[int], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         header = _Header(Qt.Orientation.Horizontal, self)
         header.setSectionsClickable(True)
         self.setHorizontalHeader(header)
-        self._right = right_aligned
         # (text, room) -> [the text as shown (elided), its width, None when new, False
         # once painted, then its QStaticText]
         self._texts: dict[tuple[str, int], list[Any]] = {}
@@ -106,7 +105,7 @@ class SpanTableView(QTableView):
         width = self.viewport().width()
         height = self.rowHeight(first)
         y = self.rowViewportPosition(first)
-        texts, right, display = self._texts, self._right, model.display
+        texts, right, display = self._texts, model.RIGHT_ALIGNED, model.display
         painter = QPainter(self.viewport())
         painter.setClipRect(clip)
         painter.setFont(font)
