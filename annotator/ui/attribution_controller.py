@@ -26,7 +26,7 @@ from annotator.services.change import Change
 from annotator.services.commands import UpdateSpan
 from annotator.ui.document_panel import DocumentPanel
 from annotator.ui.entity_registry import EntityRegistry
-from annotator.ui.keymap import sequences
+from annotator.ui.keymap import window_action
 from annotator.ui.link_picking import LinkPicking
 from annotator.ui.pickers import Choice, PickerDialog
 from annotator.ui.sentence_mode import SentenceMode
@@ -87,18 +87,9 @@ class AttributionController(QObject):
         right.setSizes([400, 420])
         return [left, center, right]
 
-    def action(self, name: str, text: str, slot: object, *, tip: str = "") -> QAction:
+    def action(self, name: str, text: str, slot: Callable[[], object], *, tip: str = "") -> QAction:
         """A window action whose keys come from the keymap (as the window's own do)."""
-        act = QAction(text, self.window)
-        act.setObjectName(name)
-        act.setShortcuts(sequences(name))
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            act.setToolTip(tip)
-            act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        self.window.addAction(act)
-        return act
+        return window_action(self.window, name, text, slot, tip=tip)
 
     def _build_actions(self) -> None:
         a = self.action

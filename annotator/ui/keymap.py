@@ -10,7 +10,11 @@ proposed speaker only in the text and the sentence list (elsewhere it confirms a
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 StandardKey = QKeySequence.StandardKey
 
@@ -60,3 +64,20 @@ def sequences(name: str) -> list[QKeySequence]:
         if not seq.isEmpty() and seq not in out:
             out.append(seq)
     return out
+
+
+def window_action(
+    window: QWidget, name: str, text: str, slot: Callable[[], object], *, tip: str = ""
+) -> QAction:
+    """An action of ``window`` named ``name``, its keys from this keymap, working
+    wherever the focus is in the window."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setShortcuts(sequences(name))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action

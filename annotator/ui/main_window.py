@@ -17,6 +17,7 @@ first, then applies the step, so the user always sees what changed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ from annotator.ui.import_export import (
     import_filter,
     import_message,
 )
-from annotator.ui.keymap import sequences
+from annotator.ui.keymap import sequences, window_action
 from annotator.ui.label_bar import LabelBar, set_quiet, steady_width
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
@@ -118,17 +119,10 @@ class MainWindow(QMainWindow):
 
     # -- building --------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, slot: object, *, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcuts(sequences(name))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        self.addAction(action)
-        return action
+    def _action(
+        self, name: str, text: str, slot: Callable[[], object], *, tip: str = ""
+    ) -> QAction:
+        return window_action(self, name, text, slot, tip=tip)
 
     def _build_actions(self) -> None:
         a = self._action
