@@ -429,7 +429,11 @@ class SpanTable(QWidget):
             self.model.set_spans(spans, sentences, colors)
         finally:
             self._quiet = False
-        self._longest_offset = max(map(_END, spans), default=0)
+        # wide enough for any offset of the document (its sentences run to its end), so
+        # a tag added later near the end is not cut short
+        self._longest_offset = max(
+            max(map(_END, spans), default=0), sentences[-1][1] if sentences else 0
+        )
         self._fit_columns()
 
     def add_span(self, span: Span) -> None:

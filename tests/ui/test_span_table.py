@@ -116,3 +116,18 @@ def test_fifty_thousand_spans_load_quickly(qtbot: QtBot) -> None:
     qtbot.wait(1)
     assert table.view.model().rowCount() == 50_000
     assert time.perf_counter() - started < 2.0
+
+
+def test_offsets_column_fits_a_tag_added_near_the_end_of_the_document(qtbot: QtBot) -> None:
+    table = SpanTable()
+    qtbot.addWidget(table)
+    table.set_labels(list(COLORS), COLORS)
+    # a 20,000-character document, opened before it has any tag
+    table.set_spans([], [(0, 9_000), (9_001, 20_000)], COLORS)
+    table.resize(500, 300)
+    table.show()
+    table.add_span(span(7, "entity", 19_990, 19_997, "Geneva"))
+    shown = table.model.display(0, 2)
+    assert shown == "19990–19997"
+    needed = table.view.fontMetrics().horizontalAdvance(shown)
+    assert table.view.columnWidth(2) >= needed + 8  # the cell's padding on both sides
