@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Attribute, Label, Span
 from annotator.ui.label_bar import set_quiet, swatch_icon
 from annotator.ui.note_edit import NoteEdit
+from annotator.ui.steady_box import SteadyBox
 
 __all__ = ["LinkRow", "SpanPanel"]
 
@@ -120,19 +121,23 @@ class SpanPanel(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        # The offsets, the quote and the entity change with every tag: each sits in a
+        # SteadyBox, so that a change re-lays out the box, not the whole panel.
         self.offsets = QLabel(self)
+        self.offsets.setObjectName("spanPanelOffsets")
+        self.offsets.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         set_quiet(self.offsets)
         title_row = QHBoxLayout()
         title_row.setContentsMargins(0, 0, 0, 0)
         title_row.addWidget(self.swatch)
         title_row.addWidget(self.title)
-        title_row.addStretch(1)
-        title_row.addWidget(self.offsets)
+        title_row.addWidget(SteadyBox(self.offsets, self))
         self.text = QLabel(self)
         self.text.setObjectName("spanPanelText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_box = SteadyBox(self.text, self)
 
         self.proposal = QFrame(self)
         self.proposal.setObjectName("spanPanelProposal")
@@ -149,13 +154,14 @@ class SpanPanel(QWidget):
 
         self.entity = QLabel(self)
         self.entity.setObjectName("spanPanelEntity")
+        self.entity_box = SteadyBox(self.entity, self)
         self.attach_button = QPushButton("Attach to entity…", self)
         self.attach_button.setObjectName("spanPanelAttach")
         self.attach_button.setToolTip("Attach this mention to an entity of the registry (A)")
         self.attach_button.clicked.connect(self.attachRequested)
         entity_row = QHBoxLayout()
         entity_row.setContentsMargins(0, 0, 0, 0)
-        entity_row.addWidget(self.entity, 1)
+        entity_row.addWidget(self.entity_box, 1)
         entity_row.addWidget(self.attach_button)
 
         self.form_host = QWidget(self)
@@ -209,7 +215,7 @@ class SpanPanel(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(8, 6, 8, 6)
         body.addLayout(title_row)
-        body.addWidget(self.text)
+        body.addWidget(self.text_box)
         body.addWidget(self.proposal)
         body.addLayout(entity_row)
         body.addWidget(self.form_host)
@@ -272,9 +278,10 @@ class SpanPanel(QWidget):
         shown = span.text if len(span.text) <= TEXT_LIMIT else span.text[: TEXT_LIMIT - 1] + "…"
         self.text.setText(f"“{shown}”")
         registry = label is not None and label.registry
-        self.entity.setVisible(registry)
+        self.entity_box.setVisible(registry)
         self.attach_button.setVisible(registry)
         self.entity.setText(f"Entity: {entity}" if entity else "Entity: — (not attached)")
+        self.entity.setToolTip(entity)  # a long name is cut at the panel's edge
         self.note.set_note(span.note)
         self.set_links(links or [], label)
         self.set_proposal(proposal)

@@ -213,3 +213,41 @@ def test_export_commitments_and_sentences_tables(
     spoken = [r for r in rows["sentences"] if r["speaker"]]
     assert [r["labels"] for r in spoken] == ["commitment"]
     assert [r["name"] for r in rows["entities"]] == ["Amina Diallo"]
+
+
+def test_the_panel_shows_the_whole_quote_and_offsets_from_one_tag_to_the_next(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The quote, offsets and entity line sit in boxes that re-lay out only themselves;
+    a long quote after a short one must still get the lines it needs, and back."""
+    click_document(qtbot, window, TITLES["call"])
+    panel = window.attribution.span_panel
+    window.resize(900, 820)  # a narrow panel, so a sentence wraps
+
+    def shown_whole() -> None:
+        quote = panel.text
+        assert quote.height() >= quote.heightForWidth(quote.width())  # every line
+        for line in (panel.offsets, panel.entity):
+            if line.isVisibleTo(panel):
+                assert line.width() >= line.sizeHint().width()
+                assert line.height() >= line.sizeHint().height()
+
+    tag(qtbot, window, "Both", "entity")
+    qtbot.wait(10)
+    one_line = panel.text.height()
+    shown_whole()
+    assert panel.entity.text() == "Entity: Both"
+
+    sentence = "Minister Amina Diallo spoke today with UN Secretary-General Antonio Guterres"
+    tag(qtbot, window, sentence, "commitment")
+    qtbot.waitUntil(lambda: panel.text.height() > one_line)
+    assert panel.text.text() == f"“{sentence}”"
+    assert panel.text.height() >= panel.text.heightForWidth(panel.text.width())
+    shown_whole()
+    assert not panel.entity.isVisibleTo(panel)  # commitments have no entity
+
+    tag(qtbot, window, "Geneva", "entity")
+    qtbot.waitUntil(lambda: panel.text.height() == one_line)
+    shown_whole()
+    start, end = find(window.document.text, "Geneva")  # type: ignore[union-attr]
+    assert panel.offsets.text().startswith(f"chars {start}–{end}")
