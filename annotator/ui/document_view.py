@@ -339,6 +339,10 @@ class DocumentView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         clip = event.rect()
         pieces, lines = self._visible_pieces(clip)
+        if clip.top() <= 0 and clip.bottom() >= self.viewport().height() - 1:
+            # A whole screen (after a scroll): these lines, a few above the top
+            # included, are the band the next edit's repaint looks its lines up in.
+            self._band_key, self._band = self._band_state(), lines
         if pieces:
             painter = QPainter(self.viewport())
             painter.setClipRect(clip)
@@ -648,18 +652,21 @@ class DocumentView(QPlainTextEdit):
 
     def _visible_band(self) -> Lines:
         """The lines on screen (kept until the view scrolls, resizes or re-lays out)."""
+        key = self._band_state()
+        if key != self._band_key:
+            self._band_key = key
+            self._band = self._geometry.visible_lines(0, self.viewport().height())
+        return self._band
+
+    def _band_state(self) -> tuple[object, ...]:
         viewport = self.viewport()
-        key = (
+        return (
             self.verticalScrollBar().value(),
             viewport.width(),
             viewport.height(),
             self.document().revision(),
             self.font().key(),
         )
-        if key != self._band_key:
-            self._band_key = key
-            self._band = self._geometry.visible_lines(0, viewport.height())
-        return self._band
 
     def _visible_pieces(self, clip: QRect) -> tuple[list[tuple[Span, list[Piece]]], Lines]:
         """Each span meeting ``clip``, with the rectangles of its visible lines."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -60,7 +61,7 @@ class SpanTableView(QTableView):
         self._texts: dict[tuple[str, int], list[Any]] = {}
         self._swatches: dict[int, QPixmap] = {}
         self._font = QFont()
-        self._advances: dict[str, int] = {}  # character -> advance in the table's font
+        self._advances: dict[str, float] = {}  # character -> advance in the table's font
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         model: SpanTableModel = self.model()  # type: ignore[assignment]
@@ -146,21 +147,24 @@ class SpanTableView(QTableView):
         """``[text as shown, its width (when ``measure``), None]`` for a new cell."""
         if len(self._texts) >= _CACHE_LIMIT:
             self._texts.clear()
-        # Eliding lays the text out; offsets and sentence numbers (digits and a dash,
-        # the columns sized to fit them) are measured from their characters' advances.
+        # Eliding lays the text out. A short plain-ASCII text (or an offset: digits and
+        # a dash) is measured from its characters' advances instead; it is left whole
+        # when that sum fits with room to spare (kerning moves it by a pixel or so).
         shown = text
         width = -1
-        if len(text) < 32 and _NUMERIC.issuperset(text):
+        numeric = _NUMERIC.issuperset(text)
+        if len(text) < 160 and (numeric or (text.isascii() and text.isprintable())):
             advances = self._advances
-            estimate = 0
+            total = 0.0
             for char in text:
                 advance = advances.get(char)
                 if advance is None:
-                    advance = advances[char] = metrics.horizontalAdvance(char)
-                estimate += advance
+                    advance = advances[char] = QFontMetricsF(self._font).horizontalAdvance(char)
+                total += advance
+            estimate = round(total)
             if estimate + _SLACK > room:
                 shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-            else:
+            elif numeric:
                 width = estimate  # digits have no kerning: the sum is the width
         else:
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)

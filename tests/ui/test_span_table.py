@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Span
 from annotator.ui.span_table import ID_ROLE, SpanTable
+from annotator.ui.span_table_view import _NUMERIC, SpanTableView
 
 COLORS = {"speaker": "#0072B2", "commitment": "#D55E00", "entity": "#009E73"}
 SENTENCES = [(0, 40), (41, 90), (91, 200)]
@@ -131,3 +135,30 @@ def test_offsets_column_fits_a_tag_added_near_the_end_of_the_document(qtbot: QtB
     assert shown == "19990–19997"
     needed = table.view.fontMetrics().horizontalAdvance(shown)
     assert table.view.columnWidth(2) >= needed + 8  # the cell's padding on both sides
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+        st.text(alphabet="0123456789–", max_size=16),
+        st.text(max_size=30),  # any script: these always go through Qt's eliding
+    ),
+    room=st.integers(min_value=8, max_value=400),
+)
+def test_a_cell_shows_what_qt_would_elide_it_to(
+    table_view: SpanTableView, text: str, room: int
+) -> None:
+    """The view skips Qt's eliding for short plain texts that fit; it must then show
+    the text whole exactly when Qt would, and measure offsets exactly."""
+    metrics = table_view.fontMetrics()
+    table_view._texts.clear()
+    shown, width, _ = table_view._lay_out(text, room, True, metrics)
+    assert shown == metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+    if _NUMERIC.issuperset(text):
+        assert width == metrics.horizontalAdvance(shown)
+
+
+@pytest.fixture(scope="module")
+def table_view(qapp: object) -> SpanTableView:
+    return SpanTableView()
