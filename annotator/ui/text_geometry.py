@@ -8,12 +8,21 @@ blocks on screen are touched, so the cost follows the viewport, not the text.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import OrderedDict
 
 from PySide6.QtCore import QPoint, QPointF, QRectF
-from PySide6.QtGui import QTextBlock, QTextLayout, QTextLine
+from PySide6.QtGui import QImage, QPainter, QTextBlock, QTextLayout, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
-__all__ = ["LineGeometry", "Lines", "Piece", "blocks_between", "char_position_at", "line_at_y"]
+__all__ = [
+    "LineGeometry",
+    "Lines",
+    "Piece",
+    "ShapedBlocks",
+    "blocks_between",
+    "char_position_at",
+    "line_at_y",
+]
 
 # The laid-out lines in a band of the viewport: their Qt start positions (for
 # bisection), and for each (start, end, block position, x, y, height, QTextLine).
@@ -86,9 +95,12 @@ class LineGeometry:
         self._edit = edit
         self._xs: dict[tuple[int, int], float] = {}  # (line start, position) -> x
         self._key: tuple[int, str, int] = (0, "", 0)
+        self._shaped = ShapedBlocks()
 
     def clear(self) -> None:
+        """Forget the document shown: call before its text is replaced."""
         self._xs.clear()
+        self._shaped.forget()
 
     def visible_lines(self, top: float, bottom: float) -> Lines:
         """The laid-out lines meeting the band ``[top, bottom]`` of the viewport."""
@@ -99,9 +111,11 @@ class LineGeometry:
             self._xs.clear()
         starts: list[int] = []
         lines: list[tuple[int, int, int, float, float, float, QTextLine]] = []
+        shaped = self._shaped
         for block, origin in blocks_between(edit, top, bottom):
             layout = block.layout()
             base = block.position()
+            shaped.keep(base, block)
             n = layout.lineCount()
             i = 0
             if n > 4:  # a tall paragraph: find its first visible line by bisection
@@ -147,3 +161,54 @@ class LineGeometry:
                     out.append((rect, y + line.ascent()))
             i += 1
         return out
+
+
+class ShapedBlocks:
+    """Keeps Qt's shaping of the paragraphs on screen, and of the last few screens.
+
+    A ``QTextLayout`` throws its shaped glyphs away after each ``draw()`` (and after a
+    layout) unless its cache is enabled, so every repaint of the text view shaped
+    every visible paragraph again with HarfBuzz, about half of Qt's cost of painting
+    the text, and ``cursorToX`` (highlight rectangles) shaped them once more. Paragraphs
+    that come on screen get their cache enabled; the oldest are let go once more than
+    ``limit`` characters are kept (about 35 bytes a character: ~7 MB by default).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._limit = limit
+        self._blocks: OrderedDict[int, QTextBlock] = OrderedDict()  # by position
+        self._chars = 0
+        self._sink: QImage | None = None
+
+    def keep(self, position: int, block: QTextBlock) -> None:
+        """``block`` (at Qt position ``position``) is on screen."""
+        blocks = self._blocks
+        if position in blocks:
+            blocks.move_to_end(position)
+            return
+        block.layout().setCacheEnabled(True)
+        blocks[position] = block
+        self._chars += block.length()
+        while self._chars > self._limit and len(blocks) > 1:
+            _, old = blocks.popitem(last=False)
+            self._chars -= old.length()
+            self._release(old.layout())
+
+    def forget(self) -> None:
+        """Drop every block without touching it (its document is being replaced,
+        which frees them all)."""
+        self._blocks.clear()
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def _release(self, layout: QTextLayout) -> None:
+        # Qt frees a layout's glyphs at the end of a draw() when its cache is off; a
+        # draw clipped far above its lines paints nothing and only frees them.
+        layout.setCacheEnabled(False)
+        if self._sink is None:
+            self._sink = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(self._sink)
+        layout.draw(painter, QPointF(0, 0), [], QRectF(0, -1e9, 1, 1))
+        painter.end()

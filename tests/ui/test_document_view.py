@@ -521,3 +521,39 @@ def test_a_new_document_is_painted_at_its_own_positions(qtbot: QtBot) -> None:
     qtbot.wait(1)
     assert pixel(view, gap_point(view, wide, start + 4)) != background
     assert pixel(view, gap_point(view, wide, wide.index("rest") - 1)) == background
+
+
+def test_shaped_paragraphs_are_kept_for_the_screen_and_let_go_past_the_limit(
+    qtbot: QtBot,
+) -> None:
+    """Painting keeps Qt's shaping of the paragraphs on screen (repaints are cheaper);
+    scrolling a long document lets the oldest go, so memory stays bounded; a new
+    document drops the old paragraphs (their blocks are gone) and paints correctly."""
+    text = "\n\n".join(
+        f"Paragraph {i} says something about the talks in Geneva. " * 3 for i in range(4000)
+    )
+    view = make_view(qtbot, text)
+    shaped = view._geometry._shaped
+    shaped._limit = 20_000  # ~100 paragraphs: a few screens
+    qtbot.wait(1)
+    view.viewport().repaint()
+    first = view.firstVisibleBlock()
+    assert first.layout().cacheEnabled()
+    kept = len(shaped)
+    assert 0 < kept < 40
+    bar = view.verticalScrollBar()
+    for value in range(0, bar.maximum(), bar.maximum() // 60):
+        bar.setValue(value)
+        view.viewport().repaint()
+    assert sum(b.length() for b in shaped._blocks.values()) <= 20_000
+    assert not first.layout().cacheEnabled()  # scrolled away long ago: let go
+    assert view.firstVisibleBlock().layout().cacheEnabled()
+
+    # switching documents: the new text is painted at its own positions
+    other = "Short text about Oslo."
+    view.set_document(other, [Span(1, 1, "entity", 11, 21, "about Oslo")], COLORS, [])
+    assert len(shaped) == 0
+    qtbot.wait(1)
+    view.viewport().repaint()
+    assert len(shaped) == 1
+    assert pixel(view, gap_point(view, other, 16)) != pixel(view, gap_point(view, other, 10))
