@@ -269,7 +269,11 @@ class DocumentView(QPlainTextEdit):
         self._current = span_id
         span = self._index.get(span_id) if span_id is not None else None
         if span is not None and not self._in_view(span.start, span.end):
-            self._scroll_to(span.start)  # a scroll repaints everything
+            self._scroll_to(span.start)
+            # Everything on screen moved: repaint it all, not line by line (which
+            # would look up the lines of a screen about to be painted anyway).
+            self.viewport().update()
+            return
         for outlined in (previous, span):
             if outlined is not None:
                 self._repaint_range((outlined.start, outlined.end))
