@@ -4,9 +4,10 @@ The table repaints a screenful of rows after every new tag (the rows below it mo
 down). Qt's item views paint cell by cell through a delegate that asks the model for
 seven roles, each a call into Python, and lays the cell's text out afresh every time:
 about 5 ms for twenty rows, a third of a frame. This view draws the rows itself in
-one Python call, reading the model's rows directly, and keeps each cell's text, elided
-to its column, as a :class:`QStaticText`. Selection, clicks, keys, scrolling and tool
-tips are still Qt's own.
+one Python call, reading the model's rows directly; it keeps each cell's text elided
+to its column, and as a :class:`QStaticText` once the cell keeps coming back (a table
+scrolled up and down). Selection, clicks, keys, scrolling and tool tips are still
+Qt's own.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ _SWATCH = 12  # the label's colour square
 _NUMERIC = frozenset("0123456789–")
 _SLACK = 4  # pixels kept free when a text is judged to fit without measuring it whole
 _CACHE_LIMIT = 4000  # cells kept laid out (a few screenfuls at every column width)
+# Drawing a text costs ~20 us; laying it out to keep (QStaticText) ~30 us, and ~9 us a
+# draw after that: worth it from the third time a cell is drawn (a table scrolled).
+_DRAWN_BEFORE_KEPT = 2
 
 
 class _Header(QHeaderView):
@@ -56,8 +60,8 @@ class SpanTableView(QTableView):
         header = _Header(Qt.Orientation.Horizontal, self)
         header.setSectionsClickable(True)
         self.setHorizontalHeader(header)
-        # (text, room) -> [the text as shown (elided), its width, None when new, False
-        # once painted, then its QStaticText]
+        # (text, room) -> [the text as shown (elided), its width, how many times it was
+        # drawn (an int), then, once it keeps coming back, its QStaticText]
         self._texts: dict[tuple[str, int], list[Any]] = {}
         self._swatches: dict[int, QPixmap] = {}
         self._font = QFont()
@@ -133,18 +137,20 @@ class SpanTableView(QTableView):
                 if column in right:
                     left = x + w - _PAD - text_width
                 top = y + (height - line_height) // 2
-                if static is None:  # first sight: just drawn (most rows scroll past)
-                    painter.drawText(left, top + ascent, shown)
-                    laid[2] = False
-                    continue
-                if static is False:  # seen again: laid out once, to keep
+                if isinstance(static, int):
+                    if static < _DRAWN_BEFORE_KEPT:
+                        # A row drawn once or twice (one that scrolls past, or comes back
+                        # once, after an undo) costs less drawn than laid out to keep.
+                        painter.drawText(left, top + ascent, shown)
+                        laid[2] = static + 1
+                        continue
                     static = laid[2] = self._static(shown, font)
                 painter.drawStaticText(left, top, static)
             y += height
         painter.end()
 
     def _lay_out(self, text: str, room: int, measure: bool, metrics: QFontMetrics) -> list[Any]:
-        """``[text as shown, its width (when ``measure``), None]`` for a new cell."""
+        """``[text as shown, its width (when ``measure``), 0]`` for a new cell."""
         if len(self._texts) >= _CACHE_LIMIT:
             self._texts.clear()
         # Eliding lays the text out. A short plain-ASCII text (or an offset: digits and
@@ -170,7 +176,7 @@ class SpanTableView(QTableView):
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
         if width < 0:
             width = metrics.horizontalAdvance(shown) if measure else 0
-        laid = self._texts[(text, room)] = [shown, width, None]
+        laid = self._texts[(text, room)] = [shown, width, 0]
         return laid
 
     @staticmethod
