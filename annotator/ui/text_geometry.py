@@ -164,17 +164,18 @@ class LineGeometry:
 
 
 class ShapedBlocks:
-    """Keeps Qt's shaping of the paragraphs on screen, and of the last few screens.
+    """Keeps Qt's shaping of the paragraphs on screen, and of recent screens.
 
     A ``QTextLayout`` throws its shaped glyphs away after each ``draw()`` (and after a
     layout) unless its cache is enabled, so every repaint of the text view shaped
     every visible paragraph again with HarfBuzz, about half of Qt's cost of painting
     the text, and ``cursorToX`` (highlight rectangles) shaped them once more. Paragraphs
     that come on screen get their cache enabled; the oldest are let go once more than
-    ``limit`` characters are kept (about 35 bytes a character: ~7 MB by default).
+    ``limit`` characters are kept (about 35 bytes a character: ~17 MB by default, the
+    paragraphs of the last hundred or so places the view was taken to).
     """
 
-    def __init__(self, limit: int = 200_000) -> None:
+    def __init__(self, limit: int = 500_000) -> None:
         self._limit = limit
         self._blocks: OrderedDict[int, QTextBlock] = OrderedDict()  # by position
         self._chars = 0
