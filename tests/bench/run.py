@@ -60,6 +60,20 @@ def verdict(name: str, value: float) -> str:
     return f"{'met' if ok else 'MISSED'} ({op} {target:g})"
 
 
+def reference_loop_ms() -> float:
+    """How fast this machine is right now: a fixed pure-Python workload (three million
+    multiply-adds), the median of five runs. A VM's speed swings by a third or more
+    from minute to minute; figures are comparable between runs at a similar reference."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[2]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
@@ -73,6 +87,7 @@ def main() -> int:
     names = args.only or list(registry())
     results: dict[str, float] = {}
     started = time.perf_counter()
+    before = reference_loop_ms()
     for name in names:
         cmd = [sys.executable, str(Path(__file__)), "--child", name]
         if args.quick:
@@ -84,6 +99,8 @@ def main() -> int:
             print(f"{name} failed:\n{proc.stdout}\n{proc.stderr}", file=sys.stderr)
             continue
         results.update(json.loads(line[len("FIGURES ") :]))
+    results["reference_loop_ms_before"] = before
+    results["reference_loop_ms_after"] = reference_loop_ms()
     cpu = platform.processor() or platform.machine()
     print(
         f"\nmachine: {platform.system()} {platform.machine()} {cpu}, {os.cpu_count()} cores, "
