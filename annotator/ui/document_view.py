@@ -14,6 +14,7 @@ Where lines and ranges sit on screen is worked out in ``text_geometry``.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
@@ -48,7 +49,7 @@ from annotator.domain.model import Span
 from annotator.domain.segment import sentence_at, snap_to_words
 from annotator.ui.qt_offsets import OffsetMap
 from annotator.ui.span_layout import SpanIndex
-from annotator.ui.text_geometry import LineGeometry, Lines, Piece, blocks_between, char_position_at
+from annotator.ui.text_geometry import LineGeometry, Lines, Piece, char_position_at
 
 __all__ = ["DocumentView"]
 
@@ -569,20 +570,24 @@ class DocumentView(QPlainTextEdit):
         )
 
     def _in_view(self, start: int, end: int) -> bool:
-        """Whether all of ``[start, end)`` is on screen."""
-        rect = self.viewport().rect()
-        blocks = blocks_between(self, 0, rect.height())
-        if not blocks:
+        """Whether all of ``[start, end)`` is on screen: the lines of its first and last
+        characters lie wholly inside the viewport (read from the visible band, kept
+        between edits, rather than asking Qt for caret rectangles)."""
+        starts, entries = self._visible_band()
+        if not entries:
             return False
         qs, qe = self._map.to_qt(start), self._map.to_qt(end)
-        last = blocks[-1][0]
-        if qs < blocks[0][0].position() or qe > last.position() + last.length():
-            return False  # cursorRect would walk the document to find it
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(qs)
-        first = self.cursorRect(cursor)
-        cursor.setPosition(qe)
-        return rect.contains(first) and rect.contains(self.cursorRect(cursor))
+        height = self.viewport().height()
+        for q in (qs, max(qs, qe - 1)):
+            i = bisect_right(starts, q) - 1
+            if i < 0:
+                return False
+            line_start, line_end, _, _, y, line_height, _ = entries[i]
+            if q > line_end or (q == line_end and i + 1 == len(entries)):
+                return False  # past the last line on screen
+            if y < 0 or y + line_height > height:
+                return False
+        return True
 
     def _scroll_to(self, pos: int) -> None:
         """Scroll so that code point ``pos`` sits a third of the way down the view."""

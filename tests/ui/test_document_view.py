@@ -557,3 +557,45 @@ def test_shaped_paragraphs_are_kept_for_the_screen_and_let_go_past_the_limit(
     view.viewport().repaint()
     assert len(shaped) == 1
     assert pixel(view, gap_point(view, other, 16)) != pixel(view, gap_point(view, other, 10))
+
+
+def test_a_span_on_a_line_cut_by_the_bottom_edge_is_scrolled_into_view(qtbot: QtBot) -> None:
+    """Selecting a tag scrolls only when some of it is off screen: a tag on the last,
+    half-shown line counts as off screen; one wholly shown does not move the view."""
+    text = "\n\n".join(f"Paragraph {i} says something about the talks." for i in range(300))
+    view = make_view(qtbot, text)
+
+    def cut_line() -> tuple[int, int] | None:
+        """(paragraph, its start) of the line the bottom edge cuts through, if any."""
+        height = view.viewport().height()
+        for i in range(300):
+            start = text.index(f"Paragraph {i} ")
+            cursor = QTextCursor(view.document())
+            cursor.setPosition(start)
+            rect = view.cursorRect(cursor)
+            if rect.top() < height <= rect.bottom():
+                return i, start
+            if rect.top() >= height:
+                return None
+        return None
+
+    found = None
+    for extra in range(0, 40, 7):  # a height at which the edge cuts a line
+        view.resize(700, 400 + extra)
+        qtbot.wait(1)
+        found = cut_line()
+        if found is not None:
+            break
+    assert found is not None
+    i, start = found
+    whole = text.index(f"Paragraph {i - 2} ")
+    view.add_span(Span(1, 1, "entity", whole, whole + 9, ""))
+    view.add_span(Span(2, 1, "entity", start, start + 9, ""))
+    bar = view.verticalScrollBar()
+    view.select_span(1)
+    assert bar.value() == 0
+    view.select_span(2)
+    assert bar.value() > 0
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 9)
+    assert view.viewport().rect().contains(view.cursorRect(cursor))
