@@ -113,6 +113,7 @@ class SpanPanel(QWidget):
         self._label: Label | None = None
         self._extras: list[tuple[str, str]] = []  # shown attributes the tag set lacks
         self._editors: dict[str, QWidget] = {}
+        self._swatch_color = ""
 
         self.swatch = QLabel(self)
         self.title = QLabel(self)
@@ -272,7 +273,9 @@ class SpanPanel(QWidget):
             self._extras = extras
         self._label = label
         self._fill_form(span.attributes, typing=previous is not None and previous.id == span.id)
-        self.swatch.setPixmap(swatch_icon(color, 14).pixmap(14, 14))
+        if color != self._swatch_color:  # a new pixmap re-lays out the title row
+            self._swatch_color = color
+            self.swatch.setPixmap(swatch_icon(color, 14).pixmap(14, 14))
         self.title.setText(span.label)
         self.offsets.setText(f"chars {span.start}–{span.end} · tag {span.id}")
         shown = span.text if len(span.text) <= TEXT_LIMIT else span.text[: TEXT_LIMIT - 1] + "…"
@@ -288,6 +291,17 @@ class SpanPanel(QWidget):
 
     def set_links(self, links: list[LinkRow], label: Label | None = None) -> None:
         label = label or self._label
+        if links or self.links.count():  # none before, none now: nothing to redo
+            self._fill_links(links)
+        self.links_title.setText("Links" if links else "Links: none yet")
+        allowed = set(label.links) if label is not None else set()
+        for link_type, button in self.pick_buttons.items():
+            button.setVisible(link_type in allowed)
+        has = bool(links)
+        self.go_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+
+    def _fill_links(self, links: list[LinkRow]) -> None:
         current = self.links.currentItem()
         keep = current.data(Qt.ItemDataRole.UserRole)[0] if current is not None else None
         self.links.clear()
@@ -300,13 +314,6 @@ class SpanPanel(QWidget):
                 self.links.setCurrentItem(item)
         if self.links.currentItem() is None and self.links.count():
             self.links.setCurrentRow(0)
-        self.links_title.setText("Links" if links else "Links: none yet")
-        allowed = set(label.links) if label is not None else set()
-        for link_type, button in self.pick_buttons.items():
-            button.setVisible(link_type in allowed)
-        has = bool(links)
-        self.go_button.setEnabled(has)
-        self.remove_button.setEnabled(has)
 
     def set_proposal(self, text: str) -> None:
         self.proposal.setVisible(bool(text))
