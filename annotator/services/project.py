@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from pathlib import Path
@@ -28,6 +29,13 @@ def current_annotator() -> str:
     env = os.environ.get("ANNOTATOR_USER")
     if env:
         return env
+    return _login_name()
+
+
+@functools.cache
+def _login_name() -> str:
+    # Read once: without LOGNAME or USER set, getuser() reads the password database
+    # (~50 us), and every tag asks.
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name on some systems
