@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import (
     QElapsedTimer,
     QEvent,
+    QLineF,
     QPoint,
-    QPointF,
     QRect,
     Qt,
     Signal,
@@ -702,16 +702,24 @@ class DocumentView(QPlainTextEdit):
         pen = QPen()
         pen.setWidthF(2)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        # Lines of one label are drawn in one call (they are opaque and lanes keep
+        # them apart, so the order does not show): a full screen has dozens of spans.
+        by_label: dict[str, list[QLineF]] = {}
+        lane_of, last_lane = self._index.lane, _MAX_LANES - 1
         for span, rects in pieces:
-            pen.setColor(self._brush(span.label)[1])
-            painter.setPen(pen)
-            lane = min(self._index.lane(span.id), _MAX_LANES - 1)  # type: ignore[arg-type]
-            offset = 2 + lane * _LANE_PX
+            lines = by_label.get(span.label)
+            if lines is None:
+                lines = by_label[span.label] = []
+            offset = 2 + min(lane_of(span.id), last_lane) * _LANE_PX  # type: ignore[arg-type]
             for rect, baseline in rects:
                 y = baseline + offset
-                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+                lines.append(QLineF(rect.left(), y, rect.right(), y))
             if span.id == self._current:
                 current = (span, rects)
+        for label, lines in by_label.items():
+            pen.setColor(self._brush(label)[1])
+            painter.setPen(pen)
+            painter.drawLines(lines)
         if current is not None:
             span, rects = current
             pen.setColor(self._brush(span.label)[1])
