@@ -61,6 +61,7 @@ _FILL_ALPHA = 70
 _UNKNOWN_COLOR = "#888888"
 _LANE_PX = 3  # distance between underline lanes
 _MAX_LANES = 3  # deeper lanes share the last one (no room below a line for more)
+_HANG = _LANE_PX * _MAX_LANES + 4  # how far underlines hang below their line
 _NAV_KEYS = {
     Qt.Key.Key_Left,
     Qt.Key.Key_Right,
@@ -345,8 +346,8 @@ class DocumentView(QPlainTextEdit):
         clip = event.rect()
         pieces, lines = self._visible_pieces(clip)
         if clip.top() <= 0 and clip.bottom() >= self.viewport().height() - 1:
-            # A whole screen (after a scroll): these lines, a few above the top
-            # included, are the band the next edit's repaint looks its lines up in.
+            # A whole screen (after a scroll): these lines are the band that the next
+            # edit's repaint, and the partial paints after it, look their lines up in.
             self._band_key, self._band = self._band_state(), lines
         if pieces:
             painter = QPainter(self.viewport())
@@ -660,11 +661,12 @@ class DocumentView(QPlainTextEdit):
         viewport.update(QRect(0, y0, viewport.width(), math.ceil(bottom) + below - y0))
 
     def _visible_band(self) -> Lines:
-        """The lines on screen (kept until the view scrolls, resizes or re-lays out)."""
+        """The lines on screen, and those just above whose underlines hang into it
+        (kept until the view scrolls, resizes or re-lays out)."""
         key = self._band_state()
         if key != self._band_key:
             self._band_key = key
-            self._band = self._geometry.visible_lines(0, self.viewport().height())
+            self._band = self._geometry.visible_lines(-_HANG, self.viewport().height())
         return self._band
 
     def _band_state(self) -> tuple[object, ...]:
@@ -680,9 +682,12 @@ class DocumentView(QPlainTextEdit):
     def _visible_pieces(self, clip: QRect) -> tuple[list[tuple[Span, list[Piece]]], Lines]:
         """Each span meeting ``clip``, with the rectangles of its visible lines."""
         # underlines hang below a line, so take in the lines just above the clip too
-        lines = self._geometry.visible_lines(
-            clip.top() - _LANE_PX * _MAX_LANES - 4, clip.bottom() + 1
-        )
+        top, bottom = clip.top() - _HANG, clip.bottom() + 1
+        if self._band_key == self._band_state():  # the screen's lines are known: pick
+            entries = [e for e in self._band[1] if e[4] <= bottom and e[4] + e[5] >= top]
+            lines: Lines = ([e[0] for e in entries], entries)
+        else:
+            lines = self._geometry.visible_lines(top, bottom)
         starts, entries = lines
         if not entries or not len(self._index):
             return [], lines
