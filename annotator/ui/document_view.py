@@ -13,21 +13,17 @@ Where lines and ranges sit on screen is worked out in ``text_geometry``.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QElapsedTimer,
     QEvent,
-    QLineF,
     QPoint,
-    QRect,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -49,7 +45,8 @@ from annotator.domain.model import Span
 from annotator.domain.segment import sentence_at, snap_to_words
 from annotator.ui.qt_offsets import OffsetMap
 from annotator.ui.span_layout import SpanIndex
-from annotator.ui.text_geometry import LineGeometry, Lines, Piece, char_position_at
+from annotator.ui.span_painting import SpanPainting
+from annotator.ui.text_geometry import LineGeometry, Lines, char_position_at
 
 __all__ = ["DocumentView"]
 
@@ -57,11 +54,6 @@ _SERIF_FAMILIES = ["Noto Serif", "Source Serif 4", "Georgia", "Charter", "DejaVu
 _DEFAULT_POINTS = 12.0
 _MIN_POINTS, _MAX_POINTS = 6.0, 48.0
 _COLUMN_CHARS = 90  # widest text column, in average characters
-_FILL_ALPHA = 70
-_UNKNOWN_COLOR = "#888888"
-_LANE_PX = 3  # distance between underline lanes
-_MAX_LANES = 3  # deeper lanes share the last one (no room below a line for more)
-_HANG = _LANE_PX * _MAX_LANES + 4  # how far underlines hang below their line
 _NAV_KEYS = {
     Qt.Key.Key_Left,
     Qt.Key.Key_Right,
@@ -119,11 +111,10 @@ class DocumentView(QPlainTextEdit):
         self._map = OffsetMap("")
         self._index = SpanIndex()
         self._sentences: list[tuple[int, int]] = []
-        self._colors: dict[str, str] = {}
-        self._brushes: dict[str, tuple[QColor, QColor]] = {}
         self._current: int | None = None
         self._linked: frozenset[int] = frozenset()  # outlined dashed: the current's links
         self._geometry = LineGeometry(self)
+        self._painting = SpanPainting(self, self._geometry)
 
         self._exact_mode = False  # set_exact_selection(True): never snap
         self._exact_gesture = False  # Alt was held when the selection was made
@@ -134,8 +125,6 @@ class DocumentView(QPlainTextEdit):
         self._double_click_clock = QElapsedTimer()
         self._hover = ""
         self._preview: tuple[int, int] | None = None  # the range the snap preview covers
-        self._band_key: tuple[object, ...] = ()
-        self._band: Lines = ([], [])
 
         self.selectionChanged.connect(self._on_selection_changed)
         self._set_column_margins()
@@ -162,7 +151,7 @@ class DocumentView(QPlainTextEdit):
             self._sentences = list(sentences)
             self._current = None
             self._exact_gesture = False
-            self._set_colors(colors)
+            self._painting.set_colors(colors)
             self._geometry.clear()
             self.setPlainText(text)
         finally:
@@ -203,7 +192,7 @@ class DocumentView(QPlainTextEdit):
 
     def set_colors(self, colors: dict[str, str]) -> None:
         """Label name -> "#rrggbb"; unknown labels are drawn grey."""
-        self._set_colors(colors)
+        self._painting.set_colors(colors)
         self.viewport().update()
 
     def spans(self) -> SpanIndex:
@@ -344,26 +333,21 @@ class DocumentView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         clip = event.rect()
-        pieces, lines = self._visible_pieces(clip)
-        if clip.top() <= 0 and clip.bottom() >= self.viewport().height() - 1:
-            # A whole screen (after a scroll): these lines are the band that the next
-            # edit's repaint, and the partial paints after it, look their lines up in.
-            self._band_key, self._band = self._band_state(), lines
+        painting = self._painting
+        lines = painting.lines_for(clip)
+        pieces = painting.pieces(lines, self._index, self._map.from_qt, self._map.to_qt)
         if pieces:
             painter = QPainter(self.viewport())
             painter.setClipRect(clip)
-            for span, rects in pieces:
-                fill = self._brush(span.label)[0]
-                for rect, _ in rects:
-                    painter.fillRect(rect, fill)
+            painting.fill(painter, pieces)
             painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setClipRect(clip)
         if pieces:
-            self._draw_underlines(painter, pieces)
+            painting.underline(painter, pieces, self._index, self._current)
             if self._linked:
-                self._draw_linked(painter, pieces)
+                painting.outline_linked(painter, pieces, self._linked, self._current)
         self._draw_snap_preview(painter, lines)
         painter.end()
 
@@ -482,22 +466,6 @@ class DocumentView(QPlainTextEdit):
 
     # -------------------------------------------------------------------- internal
 
-    def _set_colors(self, colors: dict[str, str]) -> None:
-        self._colors = dict(colors)
-        self._brushes.clear()
-
-    def _brush(self, label: str) -> tuple[QColor, QColor]:
-        """(translucent fill, solid line) for a label."""
-        found = self._brushes.get(label)
-        if found is None:
-            line = QColor(self._colors.get(label, _UNKNOWN_COLOR))
-            if not line.isValid():
-                line = QColor(_UNKNOWN_COLOR)
-            fill = QColor(line)
-            fill.setAlpha(_FILL_ALPHA)
-            found = self._brushes[label] = (fill, line)
-        return found
-
     def _set_column_margins(self) -> None:
         """Centre a text column of at most ``_COLUMN_CHARS`` characters."""
         metrics = QFontMetricsF(self.font())
@@ -574,7 +542,7 @@ class DocumentView(QPlainTextEdit):
         """Whether all of ``[start, end)`` is on screen: the lines of its first and last
         characters lie wholly inside the viewport (read from the visible band, kept
         between edits, rather than asking Qt for caret rectangles)."""
-        starts, entries = self._visible_band()
+        starts, entries = self._painting.band()
         if not entries:
             return False
         qs, qe = self._map.to_qt(start), self._map.to_qt(end)
@@ -643,109 +611,10 @@ class DocumentView(QPlainTextEdit):
     def _repaint_range(self, found: tuple[int, int] | None) -> None:
         """Ask Qt to repaint the lines showing code points ``found`` (``None``: all),
         with the underline lanes below them; nothing when they are off screen."""
-        viewport = self.viewport()
         if found is None:
-            viewport.update()
+            self.viewport().update()
             return
-        qs, qe = self._map.to_qt(found[0]), self._map.to_qt(found[1])
-        touched = [
-            (y, y + height)
-            for start, end, _, _, y, height, _ in self._visible_band()[1]
-            if start <= qe and end >= qs
-        ]
-        if not touched:
-            return
-        top, bottom = touched[0][0], touched[-1][1]
-        above, below = 3, _LANE_PX * _MAX_LANES + 6  # outlines, underline lanes
-        y0 = math.floor(top) - above
-        viewport.update(QRect(0, y0, viewport.width(), math.ceil(bottom) + below - y0))
-
-    def _visible_band(self) -> Lines:
-        """The lines on screen, and those just above whose underlines hang into it
-        (kept until the view scrolls, resizes or re-lays out)."""
-        key = self._band_state()
-        if key != self._band_key:
-            self._band_key = key
-            self._band = self._geometry.visible_lines(-_HANG, self.viewport().height())
-        return self._band
-
-    def _band_state(self) -> tuple[object, ...]:
-        viewport = self.viewport()
-        return (
-            self.verticalScrollBar().value(),
-            viewport.width(),
-            viewport.height(),
-            self.document().revision(),
-            self.font().key(),
-        )
-
-    def _visible_pieces(self, clip: QRect) -> tuple[list[tuple[Span, list[Piece]]], Lines]:
-        """Each span meeting ``clip``, with the rectangles of its visible lines."""
-        # underlines hang below a line, so take in the lines just above the clip too
-        top, bottom = clip.top() - _HANG, clip.bottom() + 1
-        if self._band_key == self._band_state():  # the screen's lines are known: pick
-            entries = [e for e in self._band[1] if e[4] <= bottom and e[4] + e[5] >= top]
-            lines: Lines = ([e[0] for e in entries], entries)
-        else:
-            lines = self._geometry.visible_lines(top, bottom)
-        starts, entries = lines
-        if not entries or not len(self._index):
-            return [], lines
-        to_cp, to_qt = self._map.from_qt, self._map.to_qt
-        spans = self._index.in_range(to_cp(entries[0][0]), to_cp(entries[-1][1]) + 1)
-        out = []
-        for span in spans:
-            rects = self._geometry.range_rects(lines, to_qt(span.start), to_qt(span.end))
-            if rects:
-                out.append((span, rects))
-        return out, lines
-
-    def _draw_underlines(self, painter: QPainter, pieces: list[tuple[Span, list[Piece]]]) -> None:
-        """One 2 px line per span under the baseline, lower for deeper lanes; then
-        the current span's outline."""
-        current = None
-        pen = QPen()
-        pen.setWidthF(2)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        # Lines of one label are drawn in one call (they are opaque and lanes keep
-        # them apart, so the order does not show): a full screen has dozens of spans.
-        by_label: dict[str, list[QLineF]] = {}
-        lane_of, last_lane = self._index.lane, _MAX_LANES - 1
-        for span, rects in pieces:
-            lines = by_label.get(span.label)
-            if lines is None:
-                lines = by_label[span.label] = []
-            offset = 2 + min(lane_of(span.id), last_lane) * _LANE_PX  # type: ignore[arg-type]
-            for rect, baseline in rects:
-                y = baseline + offset
-                lines.append(QLineF(rect.left(), y, rect.right(), y))
-            if span.id == self._current:
-                current = (span, rects)
-        for label, lines in by_label.items():
-            pen.setColor(self._brush(label)[1])
-            painter.setPen(pen)
-            painter.drawLines(lines)
-        if current is not None:
-            span, rects = current
-            pen.setColor(self._brush(span.label)[1])
-            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect, _ in rects:
-                painter.drawRect(rect.adjusted(-1, -1, 1, 1))
-
-    def _draw_linked(self, painter: QPainter, pieces: list[tuple[Span, list[Piece]]]) -> None:
-        """A dashed outline, in the span's colour, around each linked span."""
-        pen = QPen()
-        pen.setWidthF(1.5)
-        pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for span, rects in pieces:
-            if span.id in self._linked and span.id != self._current:
-                pen.setColor(self._brush(span.label)[1])
-                painter.setPen(pen)
-                for rect, _ in rects:
-                    painter.drawRect(rect.adjusted(-2, -2, 2, 2))
+        self._painting.repaint_range(self._map.to_qt(found[0]), self._map.to_qt(found[1]))
 
     def _draw_snap_preview(self, painter: QPainter, lines: Lines) -> None:
         """Outline what a tag would cover when snapping changed the selection."""
