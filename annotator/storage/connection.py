@@ -97,6 +97,7 @@ def inspect_project(path: Path) -> int:
                 if check != "ok":
                     raise ProjectError(f"{path}: the project file is damaged ({check})")
                 _check_known_migrations(conn, path)
+                _refuse_triggers(conn, path)
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{path}: is damaged or not a SQLite database ({exc})") from exc
     if app_id != APPLICATION_ID:
@@ -112,6 +113,24 @@ def inspect_project(path: Path) -> int:
             f"this program knows up to {schema_version()}); update annotator to open it"
         )
     return int(version)
+
+
+def _refuse_triggers(conn: sqlite3.Connection, path: Path) -> None:
+    """Annotator makes no triggers. One in a project (from another program, or someone
+    who meant harm) would run its SQL on every change, out of sight: ``trusted_schema``
+    stops it calling functions, not deleting or rewriting rows. Refuse the file."""
+    names = [
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    ]
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise ProjectError(
+            f"{path}: the project file holds triggers that annotator did not make ({shown}); "
+            "they would run on every change, so the file is not opened. If you know what "
+            f'they are for, remove them (sqlite3 FILE "DROP TRIGGER {names[0]}") and open it '
+            "again"
+        )
 
 
 def _check_known_migrations(conn: sqlite3.Connection, path: Path) -> None:

@@ -266,9 +266,6 @@ HOSTILE_SCHEMA = """
 CREATE VIEW evil_tokenizer AS SELECT fts3_tokenizer('simple') AS pointer;
 CREATE VIEW evil_extension AS SELECT load_extension('/tmp/evil') AS loaded;
 CREATE VIEW evil_call AS SELECT side_effect('read a view') AS x;
-CREATE TABLE stolen (x);
-CREATE TRIGGER evil_trigger AFTER INSERT ON spans
-BEGIN INSERT INTO stolen VALUES (side_effect(new.text)); END;
 """
 
 
@@ -301,16 +298,32 @@ def test_sql_in_a_project_someone_else_made_does_not_run(tmp_path: Path) -> None
         for view in ("evil_tokenizer", "evil_extension", "evil_call"):
             with pytest.raises(sqlite3.OperationalError, match="unsafe use of"):
                 s.store.db.execute(f"SELECT * FROM {view}").fetchall()
-        before = s.state()
-        with pytest.raises(ProjectError, match="trigger or view .* nothing was changed"):
-            s.tag("Kim", label="speaker")
         assert calls == []
-        assert s.state() == before
-        assert s.store.db.execute("SELECT count(*) FROM stolen").fetchone()[0] == 0
+        s.tag("Kim", label="speaker")  # tagging works: no SQL of the file's runs
+        assert calls == []
         # Reading the project is unaffected.
-        assert [sp.text for sp in s.store.spans_for_document(s.doc)] == ["Minister"]
+        assert sorted(sp.text for sp in s.store.spans_for_document(s.doc)) == ["Kim", "Minister"]
     finally:
         s.close()
+
+
+def test_a_project_with_a_trigger_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """Plain SQL in a trigger calls no function, so trusted_schema=OFF would let it run
+    on every change (here: rewrite every tag's label). The file is refused instead."""
+    path = tmp_path / "from-a-stranger.annotator.db"
+    s = Session(path)
+    s.tag("Minister")
+    s.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute(
+            "CREATE TRIGGER relabel AFTER INSERT ON spans BEGIN "
+            "UPDATE spans SET label_id = (SELECT min(id) FROM labels); END"
+        )
+        conn.commit()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match=r"triggers that annotator did not make \(relabel\)"):
+        Session(path)
+    assert path.read_bytes() == before
 
 
 def test_a_transaction_left_open_is_ended_not_joined(session: Session) -> None:

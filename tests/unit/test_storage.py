@@ -296,6 +296,18 @@ def _too_new(path: Path) -> None:
         conn.execute("PRAGMA user_version=99")
 
 
+def _plain_sql_trigger(path: Path) -> None:
+    # No function call for trusted_schema=OFF to stop: plain SQL that empties the notes
+    # of every span as soon as anything is tagged.
+    _real_project(path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute(
+            "CREATE TRIGGER quietly_wipe AFTER INSERT ON spans "
+            "BEGIN UPDATE spans SET note = ''; END"
+        )
+        conn.commit()
+
+
 def _unknown_migration(path: Path) -> None:
     _real_project(path)
     with contextlib.closing(sqlite3.connect(path)) as conn:
@@ -317,6 +329,7 @@ REFUSALS: dict[str, tuple[Callable[[Path], None], str]] = {
     "foreign wal sqlite": (_foreign_wal_sqlite, "not an annotator project"),
     "newer schema": (_too_new, "newer version"),
     "unknown migration": (_unknown_migration, "newer version"),
+    "plain-SQL trigger": (_plain_sql_trigger, "did not make (quietly_wipe)"),
 }
 
 
