@@ -32,6 +32,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     SQLite database, not a project, damaged, from a newer version, or not writable.
     """
     path = Path(path)
+    _sweep_leftovers(path)
     if not path.exists():
         if not create:
             raise ProjectError(f"{path}: no such project file")
@@ -229,7 +230,7 @@ def _create(path: Path) -> None:
     only once it is complete, so a crash (or a full disk) while creating never leaves a
     half-made file under the project's name, which the next start would refuse.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    temporary = _temporary_name(path)
     try:
         db = _connect(temporary)
         try:
@@ -256,6 +257,42 @@ def _create(path: Path) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(f"{temporary}{suffix}")
+
+
+def _temporary_name(path: Path) -> Path:
+    """Where :func:`_create` builds the project before moving it into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove what a creation of ``path`` killed half-way left beside it (the hidden
+    temporary file and its journal), once the process that made it is gone."""
+    if os.name == "nt":
+        return  # os.kill(pid, 0) would end the process there, not probe it
+    prefix, mine = f".{path.name}.", os.getpid()
+    try:
+        entries = list(os.scandir(path.parent if str(path.parent) else "."))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix) or ".new" not in name[len(prefix) :]:
+            continue
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == mine or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): alive
+        return True
+    return True
 
 
 def _fsync(path: Path) -> None:

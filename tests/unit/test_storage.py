@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -588,3 +589,27 @@ def test_newer_schema_recorded_only_in_the_wal_is_still_refused(tmp_path: Path) 
     with pytest.raises(ProjectError, match="newer version"):
         Store.open(crashed)
     assert sha(crashed) == before
+
+
+def test_leftovers_of_a_killed_creation_are_swept_only_when_their_process_is_gone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.db"
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = int(gone.stdout)
+    stale = [
+        tmp_path / f".p.db.{dead}-0badf00d.new",
+        tmp_path / f".p.db.{dead}-0badf00d.new-journal",
+    ]
+    alive = tmp_path / ".p.db.1-c0ffee00.new"  # pid 1 runs as long as the machine does
+    other = tmp_path / ".p.db.backup.7-12345678.new"  # another project's: not ours to touch
+    for leftover in (*stale, alive, other):
+        leftover.write_bytes(b"half a project")
+    Store.open(path).close()
+    assert not any(p.exists() for p in stale)
+    assert alive.exists() and other.exists()
