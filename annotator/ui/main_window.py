@@ -17,17 +17,16 @@ first, then applies the step, so the user always sees what changed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from annotator import __version__
 from annotator.domain.errors import AnnotatorError
-from annotator.domain.model import STATUSES, Document, Span, TagSet
+from annotator.domain.model import Document, Span, TagSet
 from annotator.services.commands import AddSpan, Change, Command, DeleteSpans, SetStatus, UpdateSpan
 from annotator.services.project import current_annotator, open_project
 from annotator.storage import Store
@@ -38,13 +37,11 @@ from annotator.ui.document_view import DocumentView
 from annotator.ui.gc_pause import paused_gc
 from annotator.ui.help_dialog import ShortcutsDialog
 from annotator.ui.import_export import (
-    EXPORT_TABLES,
     export_csv_file,
     import_filter,
     import_message,
 )
-from annotator.ui.keymap import sequences, window_action
-from annotator.ui.label_bar import LabelBar, set_quiet, steady_width
+from annotator.ui.label_bar import LabelBar, steady_width
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
 from annotator.ui.transfer import (
@@ -54,6 +51,7 @@ from annotator.ui.transfer import (
     import_in_background,
 )
 from annotator.ui.undo import UndoableCommand
+from annotator.ui.window_menus import build_actions, build_menus, build_status_bar
 
 if TYPE_CHECKING:  # imported when File ▸ Import is used: see ui.import_export
     from annotator.services.exporting import ExportReport
@@ -73,6 +71,37 @@ class MainWindow(QMainWindow):
     """One project's window. Build it with :func:`annotator.ui.create_main_window`."""
 
     documentOpened = Signal(int)
+
+    # Made by window_menus.build_actions / build_menus / build_status_bar:
+    new_action: QAction
+    open_action: QAction
+    import_action: QAction
+    import_folder_action: QAction
+    export_actions: dict[str, QAction]  # by table; export_action is the spans one
+    export_action: QAction
+    export_as_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    delete_action: QAction
+    sentence_action: QAction
+    next_span_action: QAction
+    previous_span_action: QAction
+    next_document_action: QAction
+    previous_document_action: QAction
+    status_group: QActionGroup
+    status_actions: dict[str, QAction]
+    zoom_in_action: QAction
+    zoom_out_action: QAction
+    zoom_reset_action: QAction
+    shortcuts_action: QAction
+    about_action: QAction
+    recent_menu: QMenu
+    labels_menu: QMenu
+    title_label: QLabel
+    selection_label: QLabel
+    span_count_label: QLabel
+    saved_label: QLabel
 
     def __init__(self, store: Store, *, settings: Settings) -> None:
         super().__init__()
@@ -111,139 +140,13 @@ class MainWindow(QMainWindow):
 
         self.label_bar = LabelBar(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
-        self._build_actions()
-        self._build_menus()
-        self._build_status_bar()
+        build_actions(self)
+        build_menus(self)
+        build_status_bar(self)
         self._connect()
         self.load_project()
 
     # -- building --------------------------------------------------------------------
-
-    def _action(
-        self, name: str, text: str, slot: Callable[[], object], *, tip: str = ""
-    ) -> QAction:
-        return window_action(self, name, text, slot, tip=tip)
-
-    def _build_actions(self) -> None:
-        a = self._action
-        self.new_action = a("file.new", "&New project…", self.new_project)
-        self.open_action = a("file.open", "&Open project…", self.choose_project)
-        self.import_action = a("file.import", "&Import documents…", self.import_documents)
-        self.import_folder_action = a("file.importFolder", "Import &folder…", self.import_folder)
-        self.export_actions = {
-            table: a(
-                "file.export" if table == "spans" else f"file.export.{table}",
-                text,
-                lambda t=table: self.export_csv(t),
-            )
-            for table, text in EXPORT_TABLES.items()
-        }
-        self.export_action = self.export_actions["spans"]
-        self.export_as_action = a("file.exportAs", "Export in a &format…", self.export_as)
-        self.quit_action = a("file.quit", "&Quit", self.close)
-
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        for action, name in ((self.undo_action, "edit.undo"), (self.redo_action, "edit.redo")):
-            action.setObjectName(name)
-            action.setProperty("helpText", "Undo" if name == "edit.undo" else "Redo")
-            action.setShortcuts(sequences(name))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-        self.delete_action = a(
-            "edit.delete",
-            "&Delete span",
-            self.delete_current_span,
-            tip="Delete the selected tag",
-        )
-        self.sentence_action = a(
-            "edit.selectSentence",
-            "Select &sentence",
-            self.select_sentence,
-            tip="Select the sentence around the cursor",
-        )
-        self.next_span_action = a("edit.nextSpan", "&Next span", self.next_span)
-        self.previous_span_action = a("edit.previousSpan", "&Previous span", self.previous_span)
-        self.next_document_action = a(
-            "edit.nextDocument", "Next &document", lambda: self.step_document(1)
-        )
-        self.previous_document_action = a(
-            "edit.previousDocument", "Previous d&ocument", lambda: self.step_document(-1)
-        )
-        self.status_group = QActionGroup(self)
-        self.status_actions: dict[str, QAction] = {}
-        for status in STATUSES:
-            action = a(
-                f"edit.status.{status}",
-                STATUS_TEXT[status].capitalize(),
-                lambda s=status: self.set_status(s),
-            )
-            action.setCheckable(True)
-            self.status_group.addAction(action)
-            self.status_actions[status] = action
-
-        self.zoom_in_action = a("view.zoomIn", "Zoom &in", self.view.zoom_in)
-        self.zoom_out_action = a("view.zoomOut", "Zoom &out", self.view.zoom_out)
-        self.zoom_reset_action = a("view.zoomReset", "&Actual size", self.reset_zoom)
-        self.shortcuts_action = a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
-        self.about_action = a("help.about", "&About annotator", self.show_about)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.setObjectName("file.recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.import_folder_action])
-        export_menu = file_menu.addMenu("&Export")
-        export_menu.setObjectName("file.exportMenu")
-        export_menu.addActions(list(self.export_actions.values()))
-        export_menu.addSeparator()
-        export_menu.addAction(self.export_as_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.delete_action)
-        edit_menu.addAction(self.sentence_action)
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.next_span_action, self.previous_span_action])
-        edit_menu.addActions([self.next_document_action, self.previous_document_action])
-        edit_menu.addSeparator()
-        status_menu = edit_menu.addMenu("&Mark document as")
-        status_menu.addActions(list(self.status_actions.values()))
-
-        self.labels_menu = bar.addMenu("&Labels")
-
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
-        self.attribution.add_menus(bar, edit_menu, view_menu)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.title_label = QLabel(self)
-        self.title_label.setObjectName("statusTitle")
-        self.span_count_label = QLabel(self)
-        self.span_count_label.setObjectName("statusSpanCount")
-        self.selection_label = QLabel(self)
-        self.selection_label.setObjectName("statusSelection")
-        self.saved_label = QLabel(self)
-        self.saved_label.setObjectName("statusSaved")
-        set_quiet(self.saved_label)
-        self.saved_label.setToolTip("Every change is written to the project file at once.")
-        bar.addWidget(self.title_label, 1)
-        for label in (self.selection_label, self.span_count_label, self.saved_label):
-            label.setContentsMargins(8, 0, 8, 0)
-            bar.addPermanentWidget(label)
-        steady_width(self.span_count_label, "8888888 spans")
-        steady_width(self.saved_label, "Saved 88:88:88")
 
     def _connect(self) -> None:
         self.document_list.documentChosen.connect(self.open_document)
@@ -358,7 +261,7 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.switch_project(path)
 
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = [p for p in self.settings.recent_projects() if p != self.project_path.resolve()]
         for path in recent:

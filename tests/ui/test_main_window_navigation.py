@@ -284,7 +284,7 @@ def test_open_another_project_and_back_through_recent(
     assert window.document is None
     assert window.undo_stack.count() == 0
 
-    window._fill_recent_menu()
+    window.recent_menu.aboutToShow.emit()  # as when the user opens File ▸ Open recent
     back = next(a for a in window.recent_menu.actions() if a.text().startswith("p.db"))
     back.trigger()
     assert window.project_path.resolve() == project.resolve()
