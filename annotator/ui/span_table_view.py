@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 if TYPE_CHECKING:
-    from annotator.ui.span_table import SpanTableModel
+    from annotator.ui.span_table_model import SpanTableModel
 
 _PAD = 4  # text inset from the cell's edges
 _SWATCH = 12  # the label's colour square
