@@ -30,8 +30,9 @@ from annotator.formats.labelstudio import LabelStudioWriter
 from annotator.formats.records import DocumentRecord, EntityRef, LinkRecord, SpanRecord
 from annotator.formats.spacy_docbin import DocBinWriter, require_spacy
 from annotator.services import csv_worker
+from annotator.services.document_context import DocumentContext
 from annotator.services.importing import Cancel, Progress, stop_checker
-from annotator.services.tables import SPAN_COLUMNS, TABLES, DocumentContext
+from annotator.services.tables import SPAN_COLUMNS, TABLES
 from annotator.storage import Store
 
 __all__ = [
