@@ -8,7 +8,8 @@ text, then one underline lane per overlap depth and the current span's outline.
 
 Every offset in this widget's API is a code point in the stored text; Qt
 positions (UTF-16) are converted at this edge through :class:`OffsetMap` only.
-Where lines and ranges sit on screen is worked out in ``text_geometry``.
+Where lines and ranges sit on screen is worked out in ``text_geometry``; the span
+layers are drawn by ``span_painting``; mouse, keys and hover are ``view_gestures``.
 """
 
 from __future__ import annotations
@@ -26,10 +27,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
-    QHelpEvent,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -37,16 +34,16 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCursor,
     QTextOption,
-    QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from annotator.domain.model import Span
 from annotator.domain.segment import sentence_at, snap_to_words
 from annotator.ui.qt_offsets import OffsetMap
 from annotator.ui.span_layout import SpanIndex
 from annotator.ui.span_painting import SpanPainting
-from annotator.ui.text_geometry import LineGeometry, Lines, char_position_at
+from annotator.ui.text_geometry import LineGeometry, Lines
+from annotator.ui.view_gestures import Gestures
 
 __all__ = ["DocumentView"]
 
@@ -54,19 +51,9 @@ _SERIF_FAMILIES = ["Noto Serif", "Source Serif 4", "Georgia", "Charter", "DejaVu
 _DEFAULT_POINTS = 12.0
 _MIN_POINTS, _MAX_POINTS = 6.0, 48.0
 _COLUMN_CHARS = 90  # widest text column, in average characters
-_NAV_KEYS = {
-    Qt.Key.Key_Left,
-    Qt.Key.Key_Right,
-    Qt.Key.Key_Up,
-    Qt.Key.Key_Down,
-    Qt.Key.Key_Home,
-    Qt.Key.Key_End,
-    Qt.Key.Key_PageUp,
-    Qt.Key.Key_PageDown,
-}
 
 
-class DocumentView(QPlainTextEdit):
+class DocumentView(Gestures, QPlainTextEdit):
     """Shows one document and its spans; reports selections and clicks in code points.
 
     The view never changes data: it emits intents and the window turns them
@@ -351,114 +338,6 @@ class DocumentView(QPlainTextEdit):
         self._draw_snap_preview(painter, lines)
         painter.end()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            point = event.position().toPoint()
-            if self._is_triple_click(point):
-                self._double_click_at = None
-                pos = self._char_at(point)
-                if pos is None:
-                    pos = self._map.from_qt(self.cursorForPosition(point).position())
-                self._select_sentence(pos)
-                event.accept()
-                return
-            self._press_at = point
-            self._exact_gesture = self._alt(event)
-            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                # a press inside the selection would start a text drag-and-drop;
-                # here it starts a new selection
-                self.clear_selection()
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            # Alt at any moment of the drag makes it exact
-            self._exact_gesture = self._exact_gesture or self._alt(event)
-        else:
-            self._update_hover(event.position().toPoint())
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        super().mouseReleaseEvent(event)
-        press, self._press_at = self._press_at, None
-        if event.button() != Qt.MouseButton.LeftButton or press is None:
-            return
-        if self._alt(event) and not self._exact_gesture:
-            self._exact_gesture = True
-            self._on_selection_changed()
-        point = event.position().toPoint()
-        moved = (point - press).manhattanLength() >= QApplication.startDragDistance()
-        shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        if moved or shift or self.textCursor().hasSelection():
-            return
-        pos = self._char_at(point)
-        spans = self._index.at(pos) if pos is not None else []
-        self._current = spans[0].id if spans else None
-        self.viewport().update()
-        self.spanActivated.emit(self._current if self._current is not None else -1)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._exact_gesture = self._alt(event)
-            self._double_click_at = event.position().toPoint()
-            self._double_click_clock.start()
-        super().mouseDoubleClickEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.matches(QKeySequence.StandardKey.ZoomIn):
-            self.zoom_in()
-            return
-        if event.matches(QKeySequence.StandardKey.ZoomOut):
-            self.zoom_out()
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            if self.textCursor().hasSelection():
-                self.clear_selection()
-                return
-            if self._current is not None:
-                self.select_span(None)
-                self.spanActivated.emit(-1)
-                return
-        if event.key() in _NAV_KEYS:
-            alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-            self._exact_gesture = alt
-            if alt:
-                # Alt+Shift+arrow: select exactly; Qt knows no such binding, so drop Alt
-                event = QKeyEvent(
-                    event.type(),
-                    event.key(),
-                    event.modifiers() & ~Qt.KeyboardModifier.AltModifier,
-                    event.text(),
-                    event.isAutoRepeat(),
-                    event.count(),
-                )
-        super().keyPressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            delta = event.angleDelta().y()
-            if delta > 0:
-                self.zoom_in()
-            elif delta < 0:
-                self.zoom_out()
-            event.accept()
-            return
-        super().wheelEvent(event)
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
-            assert isinstance(event, QHelpEvent)
-            tip = self._tooltip(event.pos())
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        if event.type() == QEvent.Type.Leave:
-            self._set_hover("")
-        return super().viewportEvent(event)
-
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
@@ -476,10 +355,6 @@ class DocumentView(QPlainTextEdit):
         margins = self.viewportMargins()
         if margins.left() != side or margins.right() != side:
             self.setViewportMargins(side, 0, side, 0)
-
-    @staticmethod
-    def _alt(event: QMouseEvent) -> bool:
-        return bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
 
     def _on_selection_changed(self) -> None:
         if self._quiet:
@@ -530,14 +405,6 @@ class DocumentView(QPlainTextEdit):
         self.spanActivated.emit(span.id)
         return span.id
 
-    def _is_triple_click(self, point: QPoint) -> bool:
-        return (
-            self._double_click_at is not None
-            and self._double_click_clock.isValid()
-            and self._double_click_clock.elapsed() < QApplication.doubleClickInterval()
-            and (point - self._double_click_at).manhattanLength() < QApplication.startDragDistance()
-        )
-
     def _in_view(self, start: int, end: int) -> bool:
         """Whether all of ``[start, end)`` is on screen: the lines of its first and last
         characters lie wholly inside the viewport (read from the visible band, kept
@@ -576,35 +443,6 @@ class DocumentView(QPlainTextEdit):
         while first + 1 < layout.lineCount() and height - layout.lineAt(first + 1).y() >= above:
             first += 1
         self.verticalScrollBar().setValue(block.firstLineNumber() + first)
-
-    # -------------------------------------------------------------- hover and hits
-
-    def _char_at(self, point: QPoint) -> int | None:
-        """Code point of the character drawn under ``point`` (viewport coordinates)."""
-        q = char_position_at(self, point)
-        return None if q is None else self._map.from_qt(q)
-
-    def _update_hover(self, point: QPoint) -> None:
-        pos = self._char_at(point)
-        spans = self._index.at(pos) if pos is not None else []
-        self._set_hover(", ".join(dict.fromkeys(s.label for s in spans)))
-
-    def _set_hover(self, labels: str) -> None:
-        if labels != self._hover:
-            self._hover = labels
-            self.hoverLabels.emit(labels)
-
-    def _tooltip(self, point: QPoint) -> str:
-        pos = self._char_at(point)
-        if pos is None:
-            return ""
-        lines = []
-        for span in self._index.at(pos):
-            snippet = self._text[span.start : span.end]
-            if len(snippet) > 60:
-                snippet = snippet[:57] + "…"
-            lines.append(f"{span.label}: {snippet}")
-        return "\n".join(lines)
 
     # -------------------------------------------------------------------- painting
 
