@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import secrets
 import sqlite3
 import time
@@ -266,23 +267,27 @@ def _temporary_name(path: Path) -> Path:
 
 def _sweep_leftovers(path: Path) -> None:
     """Remove what a creation of ``path`` killed half-way left beside it (the hidden
-    temporary file and its journal), once the process that made it is gone."""
+    temporary file of :func:`_temporary_name` and its journal), once the process that
+    made it is gone and the file is over a minute old (a creation takes milliseconds;
+    the age also covers a process this machine cannot see, on a shared folder)."""
     if os.name == "nt":
         return  # os.kill(pid, 0) would end the process there, not probe it
-    prefix, mine = f".{path.name}.", os.getpid()
+    pattern = re.compile(
+        rf"\.{re.escape(path.name)}\.(\d+)-[0-9a-f]{{8}}\.new(?:-journal|-wal|-shm)?"
+    )
     try:
         entries = list(os.scandir(path.parent if str(path.parent) else "."))
     except OSError:
         return
+    now = time.time()
     for entry in entries:
-        name = entry.name
-        if not name.startswith(prefix) or ".new" not in name[len(prefix) :]:
+        found = pattern.fullmatch(entry.name)
+        if found is None:
             continue
-        pid_text = name[len(prefix) :].split("-", 1)[0]
-        if not pid_text.isdigit() or int(pid_text) == mine or _alive(int(pid_text)):
-            continue
+        pid = int(found.group(1))
         with contextlib.suppress(OSError):
-            os.unlink(entry.path)
+            if pid != os.getpid() and not _alive(pid) and now - entry.stat().st_mtime > 60:
+                os.unlink(entry.path)
 
 
 def _alive(pid: int) -> bool:

@@ -125,10 +125,15 @@ class SpanPainting:
         viewport.update(QRect(0, y0, viewport.width(), math.ceil(bottom) + below - y0))
 
     def _band_state(self) -> tuple[object, ...]:
+        # Where the screen starts: the first block shown and how far up it is drawn.
+        # (Not the scroll bar's value: that counts lines, and the lines above the screen
+        # change as Qt lays paragraphs out the first time they are needed, so one value
+        # can mean two different screens.)
         view = self._view
         viewport = view.viewport()
         return (
-            view.verticalScrollBar().value(),
+            view.firstVisibleBlock().blockNumber(),
+            view.contentOffset().y(),
             viewport.width(),
             viewport.height(),
             view.document().revision(),

@@ -42,9 +42,13 @@ class SteadyBox(QWidget):
         return QSize(0, self._height)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
+        kind = event.type()
+        if kind == QEvent.Type.LayoutRequest:
             self._follow()
             return True
+        if kind == QEvent.Type.Show:
+            # Qt sends no LayoutRequest to a hidden box: text set meanwhile is measured now.
+            self._follow()
         return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802

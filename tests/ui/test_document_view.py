@@ -6,9 +6,13 @@ Qt's ``selectedText()``.
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Span
@@ -599,3 +603,40 @@ def test_a_span_on_a_line_cut_by_the_bottom_edge_is_scrolled_into_view(qtbot: Qt
     cursor = QTextCursor(view.document())
     cursor.setPosition(start + 9)
     assert view.viewport().rect().contains(view.cursorRect(cursor))
+
+
+def test_highlights_stay_on_their_words_after_scrolling_through_unlaid_paragraphs(
+    qtbot: QtBot,
+) -> None:
+    """Qt lays paragraphs out when first needed, so the scroll bar's line count above
+    the screen changes as one scrolls. The lines the view keeps between paints must
+    follow the screen, not the scroll bar's value: else fills and underlines land on
+    other words. Each screen here is compared with a paint from lines looked up anew."""
+    rng = random.Random(2)
+    paras = [
+        " ".join(f"word{rng.randint(0, 999)}" for _ in range(rng.randint(5, 300)))
+        for _ in range(3000)
+    ]
+    text = "\n".join(paras)
+    spans = [
+        Span(i, 1, "entity", m.start(), m.end(), m.group())
+        for i, m in enumerate(re.finditer(r"word1\d\d\b", text), start=1)
+    ]
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_document(text, spans, COLORS, [])
+    qtbot.wait(1)
+    bar = view.verticalScrollBar()
+    for target in range(1000, bar.maximum(), bar.maximum() // 12):
+        bar.setValue(target)  # a jump, as dragging the scroll bar does
+        QApplication.processEvents()
+        for step in (-3, 3):  # a few lines up (Qt lays out what comes in), and back
+            bar.setValue(bar.value() + step)
+            QApplication.processEvents()
+        kept = view.viewport().grab().toImage()
+        view._painting._band_key = ()  # forget the kept lines: look them up again
+        anew = view.viewport().grab().toImage()
+        assert kept == anew, f"stale lines after scrolling back to {bar.value()}"

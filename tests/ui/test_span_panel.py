@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from attribution_support import action, db_links, db_span, query, tag
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from window_support import CALL, TITLES, click_document, db_document_id, find, press
 
+from annotator.domain.model import Span
 from annotator.ui.main_window import MainWindow
+from annotator.ui.span_panel import SpanPanel
 
 COMMITMENT = "committed to increase humanitarian funding"
 
@@ -251,3 +253,25 @@ def test_the_panel_shows_the_whole_quote_and_offsets_from_one_tag_to_the_next(
     shown_whole()
     start, end = find(window.document.text, "Geneva")  # type: ignore[union-attr]
     assert panel.offsets.text().startswith(f"chars {start}–{end}")
+
+
+def test_a_quote_set_while_the_panel_is_hidden_gets_its_lines_when_shown(
+    qtbot: QtBot,
+) -> None:
+    holder = QWidget()  # the panel inside a window, hidden and shown again (a tab)
+    qtbot.addWidget(holder)
+    panel = SpanPanel()
+    QVBoxLayout(holder).addWidget(panel)
+    holder.resize(300, 700)
+    holder.show()
+    qtbot.waitExposed(holder)
+    panel.show_span(Span(1, 1, "entity", 0, 5, "short"))
+    qtbot.wait(1)
+    one_line = panel.text.height()
+    panel.hide()
+    long = "a long quote with many words " * 8
+    panel.show_span(Span(2, 1, "commitment", 0, len(long), long))
+    panel.show()
+    qtbot.wait(20)
+    assert panel.text.height() > one_line
+    assert panel.text.height() >= panel.text.heightForWidth(panel.text.width())

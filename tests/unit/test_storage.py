@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -606,10 +607,20 @@ def test_leftovers_of_a_killed_creation_are_swept_only_when_their_process_is_gon
         tmp_path / f".p.db.{dead}-0badf00d.new",
         tmp_path / f".p.db.{dead}-0badf00d.new-journal",
     ]
-    alive = tmp_path / ".p.db.1-c0ffee00.new"  # pid 1 runs as long as the machine does
-    other = tmp_path / ".p.db.backup.7-12345678.new"  # another project's: not ours to touch
-    for leftover in (*stale, alive, other):
+    kept = [
+        tmp_path / ".p.db.1-c0ffee00.new",  # pid 1 runs as long as the machine does
+        tmp_path / f".p.db.2024-05.db.{dead}-abcd1234.new",  # project "p.db.2024-05.db"'s
+        tmp_path / f".p.db.{dead}-notes.newer",  # not a name annotator makes
+        tmp_path / ".p.db.backup.7-12345678.new",
+    ]
+    just_made = tmp_path / f".p.db.{dead}-feedf00d.new"  # dead, but seconds old: a
+    # creation seen from another machine on a shared folder looks like that
+    long_ago = time.time() - 3600
+    for leftover in (*stale, *kept, just_made):
         leftover.write_bytes(b"half a project")
+        if leftover is not just_made:
+            os.utime(leftover, (long_ago, long_ago))
     Store.open(path).close()
     assert not any(p.exists() for p in stale)
-    assert alive.exists() and other.exists()
+    assert all(p.exists() for p in kept)
+    assert just_made.exists()
