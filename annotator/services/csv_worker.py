@@ -91,13 +91,12 @@ def main() -> int:
 # -- the parent's side -----------------------------------------------------------------
 
 
-def wanted(store: Store, ids: list[int], table: str) -> bool:
+def wanted(span_counts: dict[int, int], ids: list[int], table: str) -> bool:
     """Whether a second process is worth it: a per-document table, two documents or
-    more, enough spans, and a second core."""
+    more, enough spans (``span_counts``: document id -> its spans), and a second core."""
     if table == "entities" or len(ids) < 2 or (os.cpu_count() or 1) < 2:
         return False
-    counts = {d.id: d.span_count for d in store.list_documents()}
-    return sum(counts.get(i, 0) + 1 for i in ids) >= PARALLEL_FROM
+    return sum(span_counts.get(i, 0) + 1 for i in ids) >= PARALLEL_FROM
 
 
 class Worker:
@@ -143,14 +142,15 @@ class Worker:
         written = json.loads(stdout)
         buffer = getattr(out, "buffer", None)
         encoding = str(getattr(out, "encoding", "")).lower().replace("-", "").replace("_", "")
-        if buffer is not None and encoding == "utf8":
+        as_bytes = buffer is not None and encoding == "utf8"  # the part file's bytes as they are
+        if as_bytes:
             out.flush()
         with self.part.open("rb") as part:
             for _, offset, length, _ in reversed(written):  # back to document order
                 part.seek(offset)
                 data = part.read(length)
-                if buffer is not None and encoding == "utf8":
-                    buffer.write(data)
+                if as_bytes:
+                    buffer.write(data)  # type: ignore[union-attr]
                 else:
                     out.write(data.decode("utf-8"))
         return sum(entry[3] for entry in written)

@@ -332,8 +332,10 @@ def _csv(
             progress(index, total if total is not None else index + 1, title)
 
     encode = CellEncoder(neutralise_formulas=neutralise)
-    every = list(ids) if ids is not None else [d.id for d in store.list_documents()]
-    if store.path is None or not csv_worker.wanted(store, every, table):
+    documents = store.list_documents()
+    every = list(ids) if ids is not None else [d.id for d in documents]
+    counts = {d.id: d.span_count for d in documents if d.id is not None}
+    if store.path is None or not csv_worker.wanted(counts, every, table):
         header, rows = builder(store, every, encode=encode, each_document=each_document)
         return write_encoded(out, header, rows, bom=bom)
     # A large export: a second process takes documents from the back while this one

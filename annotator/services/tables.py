@@ -106,7 +106,7 @@ def spans_table(
 
     def lines() -> Iterator[str]:
         names = entity_names(store)
-        labels = store.label_names()
+        label_cells = {i: encode(name) for i, name in store.label_names().items()}
         loads, dumps, bisect_right = json.loads, json.dumps, bisect.bisect_right
         once = encode.once
         for n, doc_id in enumerate(export_ids(store, document_ids)):
@@ -127,7 +127,6 @@ def spans_table(
                 index = LinkIndex(links, mentions, names)
                 sources = index.sources
             head = f"{doc_id},{encode(doc.title)},"
-            label_cells = {i: encode(name) for i, name in labels.items()}
             sentence_cells = sentences.cells
             origin = who = made = None
             stamps = ""  # origin, annotator, created_at (the same for runs of spans)

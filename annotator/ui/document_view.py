@@ -418,7 +418,7 @@ class DocumentView(Gestures, QPlainTextEdit):
             i = bisect_right(starts, q) - 1
             if i < 0:
                 return False
-            line_start, line_end, _, _, y, line_height, _ = entries[i]
+            _, line_end, _, _, y, line_height, _ = entries[i]
             if q > line_end or (q == line_end and i + 1 == len(entries)):
                 return False  # past the last line on screen
             if y < 0 or y + line_height > height:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QUndoStack
@@ -39,15 +38,10 @@ from annotator.ui.help_dialog import ShortcutsDialog
 from annotator.ui.label_bar import LabelBar, steady_width
 from annotator.ui.settings import Settings
 from annotator.ui.span_table import SpanTable
-from annotator.ui.transfer import (
-    DropImporter,
-)
+from annotator.ui.transfer import DropImporter
 from annotator.ui.undo import UndoableCommand
 from annotator.ui.window_files import FileMenu
 from annotator.ui.window_menus import build_actions, build_menus, build_status_bar
-
-if TYPE_CHECKING:  # imported when File ▸ Import is used: see ui.import_export
-    pass
 
 DEFAULT_SPLITTER = [300, 720, 400]
 DEFAULT_SPLITTER_SHARES = (0.19, 0.5, 0.31)
